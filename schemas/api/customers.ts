@@ -1,0 +1,76 @@
+import { z } from 'zod'
+import { identityProfileSchema } from '../../src/domain/provisioning/identity-profiles.ts'
+import { provisioningPolicySchema } from '../../src/domain/provisioning/policy.ts'
+import { ociOptionsSchema } from '../../src/domain/carts/oci-options.ts'
+
+const hostEntry = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .regex(/^[a-z0-9.-]+(:\d{1,5})?(\/[^\s]*)?$/i, 'must be host[:port][/path-prefix], without a scheme')
+
+export const customerInputSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  slug: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'lower-case letters, digits and dashes'),
+  tier: z.string().trim().min(1).max(40).default('standard'),
+  identityProfile: identityProfileSchema.default('generic'),
+  provisioning: provisioningPolicySchema.default(provisioningPolicySchema.parse({})),
+  returnUrlHosts: z.array(hostEntry).max(100).default([]),
+  cartTransport: z.enum(['cxml-urlencoded', 'cxml-base64']).default('cxml-urlencoded'),
+  ociOptions: ociOptionsSchema.default(ociOptionsSchema.parse({})),
+})
+export type CustomerInput = z.infer<typeof customerInputSchema>
+
+export const customerPatchSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  tier: z.string().trim().min(1).max(40).optional(),
+  identityProfile: identityProfileSchema.optional(),
+  provisioning: provisioningPolicySchema.partial().optional(),
+  returnUrlHosts: z.array(hostEntry).max(100).optional(),
+  cartTransport: z.enum(['cxml-urlencoded', 'cxml-base64']).optional(),
+  ociOptions: ociOptionsSchema.partial().optional(),
+})
+export type CustomerPatch = z.infer<typeof customerPatchSchema>
+
+export const customerSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  slug: z.string(),
+  tier: z.string(),
+  identityProfile: z.unknown(),
+  provisioning: z.record(z.string(), z.unknown()),
+  returnUrlHosts: z.array(z.string()),
+  cartTransport: z.string(),
+  ociOptions: z.record(z.string(), z.unknown()),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+})
+
+export const credentialInputSchema = z.discriminatedUnion('protocol', [
+  z.object({
+    protocol: z.literal('cxml'),
+    domain: z.string().trim().min(1).max(200),
+    identity: z.string().trim().min(1).max(400),
+    sharedSecret: z.string().min(8, 'must be at least 8 characters').max(400),
+  }),
+  z.object({
+    protocol: z.literal('oci'),
+    username: z.string().trim().min(1).max(400),
+    password: z.string().min(8, 'must be at least 8 characters').max(400),
+  }),
+])
+export type CredentialInput = z.infer<typeof credentialInputSchema>
+
+/** A credential as the API shows it: never the secret, never its hash. */
+export const credentialSchema = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  protocol: z.enum(['cxml', 'oci']),
+  domain: z.string(),
+  identity: z.string(),
+  createdAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().nullable(),
+})
+
+export const idParamsSchema = z.object({ id: z.uuid() })

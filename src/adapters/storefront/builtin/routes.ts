@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { returnCart } from '../../../domain/carts/return-cart.ts'
+import { consumeOnce } from '../../../domain/federation/single-use.ts'
+import { viewSession } from '../../../domain/sessions/view.ts'
+import { PunchgateError } from '../../../errors/index.ts'
+import { contentSecurityPolicy } from '../../../http/html.ts'
+import type { RouteContext } from '../../../http/routes/index.ts'
+import { sendTransfer } from '../../../http/routes/cart.ts'
+import { cartLines, pricedCatalog, restoreCart, setQuantity, toCartItems } from './catalog.ts'
+import { shopPage } from './pages.ts'
+import { ShopSessionCookie } from './session-cookie.ts'
+
+/**
+ * The built-in reference storefront: it logs the buyer in from the gateway's signed assertion
+ * (verified like any external storefront would), shows the catalog with contract prices, keeps
+ * a cart, and returns it through the same cart-return path an external storefront uses.
+ */
+export async function registerBuiltinStorefront(app: FastifyInstance, ctx: RouteContext): Promise<void> {
+  const { deps } = ctx
+  const cookie = new ShopSessionCookie(deps.hasher, deps.config.publicUrl.startsWith('https:'))
+  const config = { surface: 'html' as const }
+  const schema = { hide: true }
+
+  app.get('/login', { config, schema }, async (request, reply) => {
+    const assertion = (request.query as Record<string, unknown>).assertion
+    if (typeof assertion !== 'string') throw new PunchgateError('PG_ERR_ASSERTION_INVALID', 'The storefront was opened without an identity assertion. Start the punchout from your procurement system.')
+    const claims = await deps.signer.verify(assertion)
+    const fresh = await consumeOnce(request.em, 'assert', claims.jti, new Date((claims.exp + 60) * 1000))
+    if (!fresh) throw new PunchgateError('PG_ERR_ASSERTION_INVALID', 'This sign-in link was already used. Start the punchout again from your procurement system.')
+    const view = await viewSession(request.em, claims.sid)
+    const dropped = view.restoredItems.length ? await restoreCart(request.em, view.id, view.restoredItems) : []
+    cookie.set(reply, claims.sid, deps.now())
+    const notice = dropped.length ? `?notice=${encodeURIComponent(`Not in this catalog any more: ${dropped.join(', ')}`)}` : ''
+    return reply.header('cache-control', 'no-store').redirect(`/shop${notice}`, 303)
+  })
+
+  app.get('/', { config, schema }, async (request, reply) => {
+    const sid = requireShopSession(request)
+    const view = await viewSession(request.em, sid)
+    const [catalog, lines] = await Promise.all([
+      pricedCatalog(request.em, view.customer.id, view.permissions.includes('view_contract_prices')),
+      cartLines(request.em, sid),
+    ])
+    const notice = (request.query as Record<string, unknown>).notice
+    return sendPage(reply, shopPage(view, catalog, lines, cookie.csrf(sid), typeof notice === 'string' ? notice.slice(0, 300) : undefined))
+  })
+
+  app.post('/cart', { config, schema }, async (request, reply) => {
+    const { sid, form } = await shopForm(request)
+    const view = await viewSession(request.em, sid)
+    if (view.readOnly || !view.permissions.includes('add_to_cart')) throw new PunchgateError('PG_ERR_API_FORBIDDEN', 'This cart cannot be changed.')
+    const quantity = Number((form.get('quantity') ?? '').replace(',', '.'))
+    if (!form.get('sku') || !Number.isFinite(quantity) || quantity < 0) throw new PunchgateError('PG_ERR_CART_INVALID', 'Enter a quantity of zero or more.')
+    await setQuantity(request.em, sid, form.get('sku')!, quantity)
+    return reply.redirect('/shop#cart', 303)
+  })
+
+  app.post('/return', { config, schema }, async (request, reply) => {
+    const { sid } = await shopForm(request)
+    const view = await viewSession(request.em, sid)
+    if (!view.permissions.includes('return_cart')) throw new PunchgateError('PG_ERR_API_FORBIDDEN', 'Your role may not return carts to procurement.')
+    const catalog = await pricedCatalog(request.em, view.customer.id, view.permissions.includes('view_contract_prices'))
+    const items = toCartItems(await cartLines(request.em, sid), catalog)
+    const { transfer } = await returnCart(deps, request.em, sid, items)
+    return sendTransfer(request, reply, transfer)
+  })
+
+  function requireShopSession(request: FastifyRequest): string {
+    const sid = cookie.read(request, deps.now())
+    if (!sid) throw new PunchgateError('PG_ERR_ASSERTION_INVALID', 'You are not signed in to the storefront. Start the punchout from your procurement system.')
+    return sid
+  }
+
+  async function shopForm(request: FastifyRequest): Promise<{ sid: string; form: URLSearchParams }> {
+    const sid = requireShopSession(request)
+    const form = new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '')
+    if (form.get('csrf') !== cookie.csrf(sid)) throw new PunchgateError('PG_ERR_API_FORBIDDEN', 'The form has expired; reload the page.')
+    return { sid, form }
+  }
+}
+
+function sendPage(reply: FastifyReply, body: string) {
+  return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', contentSecurityPolicy()).send(body)
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto'
+import type { SqlEntityManager } from '@mikro-orm/postgresql'
+import type { CartItemInput } from '../../../schemas/api/cart.ts'
+import { PunchgateError } from '../../errors/index.ts'
+import { Cart, Customer, PunchoutSession, SessionEvent } from '../../persistence/entities/index.ts'
+import type { CartLine } from '../../protocols/cxml/types.ts'
+import type { Deps } from '../deps.ts'
+import { cxmlTransfer, ociTransfer, type CartTransfer } from './transfer.ts'
+
+export interface ReturnedCart {
+  session: PunchoutSession
+  cart: Cart
+  transfer: CartTransfer
+}
+
+/** Decimal arithmetic on cents-of-cents avoids binary rounding in totals. */
+const toUnits = (n: number) => Math.round(n * 10_000)
+/** Half-up to cents, on integers: 34.275 is 34.28, not binary floating point's 34.27. */
+export const formatAmount = (units: number) => (Math.round(units / 100) / 100).toFixed(2)
+
+/**
+ * The storefront hands back the cart of a started session. It is validated, journaled as a
+ * Cart row, turned into the buyer system's format (cXML PunchOutOrderMessage or OCI fields)
+ * and answered as the form the browser must post to the allow-listed return URL.
+ */
+export async function returnCart(deps: Deps, em: SqlEntityManager, sessionId: string, items: CartItemInput[]): Promise<ReturnedCart> {
+  const now = deps.now()
+  return em.transactional(async (tem) => {
+    const session = await tem.findOne(PunchoutSession, { id: sessionId }, { lockMode: undefined })
+    if (!session) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', `No punchout session ${sessionId}.`)
+    checkState(session)
+    const customer = await tem.findOneOrFail(Customer, { id: session.customerId })
+    const currency = singleCurrency(items)
+    const lines = items.map((item, i) => toCartLine(item, session.id, i + 1))
+    const total = formatAmount(items.reduce((sum, item) => sum + Math.round(toUnits(item.unitPrice) * item.quantity), 0))
+    const transfer =
+      session.protocol === 'oci'
+        ? ociTransfer(session, customer, lines)
+        : cxmlTransfer(deps, session, customer, lines, currency, total, now)
+    const cart = tem.create(Cart, {
+      id: randomUUID(), sessionId: session.id, lines, currency, total,
+      transport: transfer.transport, document: transfer.document, createdAt: now,
+    })
+    const repeated = session.status === 'cart_returned'
+    session.status = 'cart_returned'
+    session.cartReturnedAt = now
+    session.updatedAt = now
+    tem.create(SessionEvent, {
+      sessionId: session.id, at: now, type: 'cart.returned',
+      data: { cartId: cart.id, lines: lines.length, total, currency, transport: transfer.transport, to: transfer.action, repeated },
+    } as SessionEvent)
+    return { session, cart, transfer }
+  })
+}
+
+function checkState(session: PunchoutSession): void {
+  if (session.operation === 'inspect') {
+    throw new PunchgateError('PG_ERR_SESSION_STATE', 'This punchout session is read-only (inspect): no cart can be returned.')
+  }
+  if (session.status !== 'started' && session.status !== 'cart_returned') {
+    throw new PunchgateError('PG_ERR_SESSION_STATE', `The punchout session is ${session.status.replace('_', ' ')}; a cart can be returned only once the buyer has entered the storefront.`)
+  }
+  if (!session.returnUrl) {
+    throw new PunchgateError('PG_ERR_SESSION_STATE', 'The punchout session has no return URL.')
+  }
+}
+
+function singleCurrency(items: CartItemInput[]): string | null {
+  const currencies = new Set(items.map((i) => i.currency))
+  if (currencies.size > 1) {
+    throw new PunchgateError('PG_ERR_CART_INVALID', `A cart must have one currency; this one has ${[...currencies].join(', ')}.`)
+  }
+  return items[0]?.currency ?? null
+}
+
+function toCartLine(item: CartItemInput, sessionId: string, lineNumber: number): CartLine {
+  const classification =
+    typeof item.classification === 'string' ? { domain: 'UNSPSC', code: item.classification } : item.classification
+  return {
+    sku: item.sku,
+    quantity: item.quantity,
+    unitPrice: item.unitPrice,
+    currency: item.currency,
+    description: item.description,
+    unitOfMeasure: item.unitOfMeasure,
+    ...(classification ? { classification } : {}),
+    ...(item.leadTimeDays !== undefined ? { leadTimeDays: item.leadTimeDays } : {}),
+    ...(item.manufacturerName ? { manufacturerName: item.manufacturerName } : {}),
+    ...(item.manufacturerPartId ? { manufacturerPartId: item.manufacturerPartId } : {}),
+    // The round-trip key: session and line, so a later edit or OrderRequest finds its cart line.
+    auxiliaryId: `${sessionId}/${lineNumber}`,
+  }
+}

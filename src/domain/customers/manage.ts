@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto'
+import { UniqueConstraintViolationException, wrap } from '@mikro-orm/core'
+import type { SqlEntityManager } from '@mikro-orm/postgresql'
+import type { CredentialInput, CustomerInput, CustomerPatch } from '../../../schemas/api/customers.ts'
+import { PunchgateError } from '../../errors/index.ts'
+import { Credential, Customer, CustomerRole } from '../../persistence/entities/index.ts'
+import { audit, type Actor } from '../audit/audit.ts'
+import { DEFAULT_PERMISSIONS } from '../provisioning/permissions.ts'
+import type { SecretHasher } from '../security/secrets.ts'
+
+export async function createCustomer(em: SqlEntityManager, actor: Actor, input: CustomerInput, now: Date): Promise<Customer> {
+  return em.transactional(async (tem) => {
+    const customer = tem.create(Customer, { id: randomUUID(), ...input, createdAt: now, updatedAt: now })
+    await flushOrConflict(tem, input.slug)
+    // The default role exists from the start, mapped to the default permissions.
+    const defaultRole = input.provisioning.defaultRole
+    tem.create(CustomerRole, {
+      id: randomUUID(), customerId: customer.id, name: defaultRole, nameKey: defaultRole.toLowerCase(),
+      status: 'mapped', permissions: DEFAULT_PERMISSIONS, spendLimit: null, createdAt: now, updatedAt: now,
+    })
+    audit(tem, actor, { action: 'customer.create', targetType: 'customer', targetId: customer.id, after: input }, now)
+    return customer
+  })
+}
+
+/** Entities here carry plain foreign-key columns, so parents are flushed before children. */
+async function flushOrConflict(em: SqlEntityManager, slug: string): Promise<void> {
+  try {
+    await em.flush()
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) {
+      throw new PunchgateError('PG_ERR_CONFLICT', `A customer with slug "${slug}" already exists.`)
+    }
+    throw err
+  }
+}
+
+export async function getCustomer(em: SqlEntityManager, id: string): Promise<Customer> {
+  const customer = await em.findOne(Customer, { id })
+  if (!customer) throw new PunchgateError('PG_ERR_NOT_FOUND', `No customer ${id}.`)
+  return customer
+}
+
+export async function patchCustomer(em: SqlEntityManager, actor: Actor, id: string, patch: CustomerPatch, now: Date): Promise<Customer> {
+  return em.transactional(async (tem) => {
+    const customer = await getCustomer(tem, id)
+    const before = wrap(customer).toObject()
+    const { provisioning, ociOptions, ...rest } = patch
+    Object.assign(customer, rest)
+    if (provisioning) customer.provisioning = { ...customer.provisioning, ...provisioning }
+    if (ociOptions) customer.ociOptions = { ...customer.ociOptions, ...ociOptions }
+    customer.updatedAt = now
+    audit(tem, actor, { action: 'customer.update', targetType: 'customer', targetId: id, before, after: wrap(customer).toObject() }, now)
+    return customer
+  })
+}
+
+export async function addCredential(
+  em: SqlEntityManager,
+  hasher: SecretHasher,
+  actor: Actor,
+  customerId: string,
+  input: CredentialInput,
+  now: Date,
+): Promise<Credential> {
+  return em.transactional(async (tem) => {
+    await getCustomer(tem, customerId)
+    const [domain, identity, secret] =
+      input.protocol === 'cxml'
+        ? [input.domain.toLowerCase(), input.identity, input.sharedSecret]
+        : ['oci', input.username, input.password]
+    const taken = await tem.findOne(Credential, {
+      protocol: input.protocol, domain, identity, revokedAt: null, customerId: { $ne: customerId },
+    })
+    if (taken) {
+      throw new PunchgateError('PG_ERR_CONFLICT', `The ${input.protocol} identity ${identity} is already used by another customer.`)
+    }
+    const credential = tem.create(Credential, {
+      id: randomUUID(), customerId, protocol: input.protocol, domain, identity,
+      secretHash: hasher.hash(secret), createdAt: now, revokedAt: null,
+    })
+    audit(tem, actor, {
+      action: 'credential.create', targetType: 'customer', targetId: customerId,
+      after: { credentialId: credential.id, protocol: input.protocol, domain, identity },
+    }, now)
+    return credential
+  })
+}
+
+export async function listCredentials(em: SqlEntityManager, customerId: string): Promise<Credential[]> {
+  await getCustomer(em, customerId)
+  return em.find(Credential, { customerId }, { orderBy: { createdAt: 'asc' } })
+}
+
+export async function revokeCredential(em: SqlEntityManager, actor: Actor, customerId: string, credentialId: string, now: Date): Promise<Credential> {
+  return em.transactional(async (tem) => {
+    const credential = await tem.findOne(Credential, { id: credentialId, customerId })
+    if (!credential) throw new PunchgateError('PG_ERR_NOT_FOUND', `No credential ${credentialId} on customer ${customerId}.`)
+    credential.revokedAt ??= now
+    audit(tem, actor, { action: 'credential.revoke', targetType: 'customer', targetId: customerId, after: { credentialId } }, now)
+    return credential
+  })
+}

@@ -1,0 +1,48 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+
+/**
+ * Customer secrets (cXML SharedSecret, OCI password) are only ever verified, never sent on,
+ * so only a keyed hash is stored: HMAC-SHA-256 under a server key kept outside the database
+ * (security.md §6.4). Comparisons are constant-time on equal-length digests.
+ */
+export class SecretHasher {
+  constructor(private readonly key: Buffer) {}
+
+  hash(secret: string): string {
+    return createHmac('sha256', this.key).update(secret, 'utf8').digest('base64url')
+  }
+
+  verify(secret: string, storedHash: string): boolean {
+    const a = Buffer.from(this.hash(secret))
+    const b = Buffer.from(storedHash)
+    return a.length === b.length && timingSafeEqual(a, b)
+  }
+}
+
+/** Bearer tokens (API, start links) are high-entropy: a plain SHA-256 is enough to store them. */
+export const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex')
+
+export const newToken = (bytes = 32): string => randomBytes(bytes).toString('base64url')
+
+/** Constant-time equality of two strings, by comparing their digests. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
+}
+
+/**
+ * The hashing key: PUNCHGATE_SECRET_KEY when set (required for several replicas), otherwise a
+ * key generated once into DATA_DIR/secret.key (mode 0600). In-memory databases get a
+ * process-lifetime key, which is all they need.
+ */
+export function loadSecretKey(opts: { secretKey?: string; dataDir: string; inMemory: boolean }): Buffer {
+  if (opts.secretKey) return Buffer.from(opts.secretKey, 'utf8')
+  if (opts.inMemory) return randomBytes(32)
+  const file = path.join(opts.dataDir, 'secret.key')
+  if (!existsSync(file)) {
+    mkdirSync(opts.dataDir, { recursive: true })
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' })
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8')
+}

@@ -1,0 +1,27 @@
+import type { SqlEntityManager } from '@mikro-orm/postgresql'
+import type { SessionView } from '../../../schemas/api/sessions.ts'
+import { PunchgateError } from '../../errors/index.ts'
+import { BuyerUser, Customer, PunchoutSession } from '../../persistence/entities/index.ts'
+
+/** What a storefront needs of a session: the operation, the buyer, and the cart to restore. */
+export async function viewSession(em: SqlEntityManager, sessionId: string): Promise<SessionView> {
+  const session = await em.findOne(PunchoutSession, { id: sessionId })
+  if (!session) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', `No punchout session ${sessionId}.`)
+  const [customer, user] = await Promise.all([
+    em.findOneOrFail(Customer, { id: session.customerId }),
+    session.userId ? em.findOne(BuyerUser, { id: session.userId }) : null,
+  ])
+  return {
+    id: session.id,
+    status: session.status,
+    protocol: session.protocol,
+    operation: session.operation,
+    readOnly: session.operation === 'inspect',
+    customer: { id: customer.id, slug: customer.slug, name: customer.name },
+    user: user ? { id: user.id, email: user.email ?? null, name: user.displayName ?? null } : null,
+    permissions: session.grant.permissions,
+    selectedSku: session.selectedSku ?? null,
+    restoredItems: session.restoredItems as SessionView['restoredItems'],
+    createdAt: session.createdAt.toISOString(),
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The error registry. Every refusal Punchgate can give has one entry here: a stable code
+ * (the contract — tests and docs use it, not the message), the HTTP status for JSON and
+ * browser surfaces, the cXML Status code for cXML surfaces, and whether the message may be
+ * shown to the caller. Mapping to the wire happens in one place (src/http/error-mapper.ts).
+ */
+export const ERRORS = {
+  PG_ERR_CXML_MALFORMED: { http: 400, cxml: 400, expose: true, summary: 'The body is not a well-formed cXML document.' },
+  PG_ERR_CXML_ENTITY: { http: 400, cxml: 400, expose: true, summary: 'The document declares entities; cXML needs none and they are refused.' },
+  PG_ERR_CXML_INVALID: { http: 400, cxml: 400, expose: true, summary: 'The document is well-formed but misses or repeats a required element.' },
+  PG_ERR_CXML_ENCODING: { http: 400, cxml: 400, expose: true, summary: 'The body is not valid in the character encoding it declares.' },
+  PG_ERR_CXML_UNSUPPORTED: { http: 406, cxml: 406, expose: true, summary: 'The request type or operation is not supported.' },
+  PG_ERR_AUTH_UNKNOWN_CREDENTIAL: { http: 401, cxml: 401, expose: true, summary: 'No customer has the credential the document presents.' },
+  PG_ERR_AUTH_BAD_SECRET: { http: 401, cxml: 401, expose: true, summary: 'The SharedSecret or password does not match.' },
+  PG_ERR_RETURN_URL_REFUSED: { http: 403, cxml: 403, expose: true, summary: 'The return URL (BrowserFormPost / HOOK_URL) is not on the customer allow-list.' },
+  PG_ERR_IDENTITY_MISSING: { http: 400, cxml: 400, expose: true, summary: 'The request does not identify the buyer as the identity profile requires.' },
+  PG_ERR_USER_UNKNOWN: { http: 403, cxml: 403, expose: true, summary: 'The buyer is unknown and the customer does not create users on the fly.' },
+  PG_ERR_USER_DISABLED: { http: 403, cxml: 403, expose: true, summary: 'The buyer user is disabled.' },
+  PG_ERR_ROLE_REJECTED: { http: 403, cxml: 403, expose: true, summary: 'The buyer has a role the customer policy rejects.' },
+  PG_ERR_START_TOKEN_UNKNOWN: { http: 404, cxml: 404, expose: true, summary: 'The start link is not valid.' },
+  PG_ERR_START_TOKEN_USED: { http: 410, cxml: 410, expose: true, summary: 'The start link was already used.' },
+  PG_ERR_START_TOKEN_EXPIRED: { http: 410, cxml: 410, expose: true, summary: 'The start link has expired.' },
+  PG_ERR_SESSION_NOT_FOUND: { http: 404, cxml: 404, expose: true, summary: 'No such punchout session.' },
+  PG_ERR_SESSION_STATE: { http: 409, cxml: 409, expose: true, summary: 'The punchout session is not in a state that allows this.' },
+  PG_ERR_CART_INVALID: { http: 400, cxml: 400, expose: true, summary: 'The returned cart is invalid.' },
+  PG_ERR_ASSERTION_INVALID: { http: 401, cxml: 401, expose: true, summary: 'The identity assertion is invalid, expired or already used.' },
+  PG_ERR_OCI_INVALID: { http: 400, cxml: 400, expose: true, summary: 'The OCI call is missing a required field or has an invalid value.' },
+  PG_ERR_OCI_FUNCTION_UNSUPPORTED: { http: 406, cxml: 406, expose: true, summary: 'The OCI FUNCTION is not supported by this catalog.' },
+  PG_ERR_API_UNAUTHORIZED: { http: 401, cxml: 401, expose: true, summary: 'A valid API bearer token is required.' },
+  PG_ERR_API_FORBIDDEN: { http: 403, cxml: 403, expose: true, summary: 'The API token does not allow this.' },
+  PG_ERR_API_VALIDATION: { http: 400, cxml: 400, expose: true, summary: 'The request body or parameters are invalid.' },
+  PG_ERR_NOT_FOUND: { http: 404, cxml: 404, expose: true, summary: 'Not found.' },
+  PG_ERR_CONFLICT: { http: 409, cxml: 409, expose: true, summary: 'The change conflicts with existing data.' },
+  PG_ERR_BODY_TOO_LARGE: { http: 413, cxml: 413, expose: true, summary: 'The body is larger than this endpoint accepts.' },
+  PG_ERR_UNAVAILABLE: { http: 503, cxml: 503, expose: false, summary: 'A dependency (the database) is unavailable; retry later.' },
+  PG_ERR_INTERNAL: { http: 500, cxml: 500, expose: false, summary: 'An unexpected error; the reference lets support find it.' },
+} as const
+
+export type ErrorCode = keyof typeof ERRORS
+
+/** A refusal with a stable code. `message` is written for the person who must act on it. */
+export class PunchgateError extends Error {
+  readonly code: ErrorCode
+  readonly details?: Record<string, unknown>
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message ?? ERRORS[code].summary, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'PunchgateError'
+    this.code = code
+    this.details = options?.details
+  }
+
+  get httpStatus(): number {
+    return ERRORS[this.code].http
+  }
+
+  get cxmlStatus(): number {
+    return ERRORS[this.code].cxml
+  }
+
+  /** The text a caller may see: the message for exposed errors, the generic summary otherwise. */
+  get publicMessage(): string {
+    return ERRORS[this.code].expose ? this.message : ERRORS[this.code].summary
+  }
+}
+
+export const isPunchgateError = (e: unknown): e is PunchgateError => e instanceof PunchgateError

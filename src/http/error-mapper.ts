@@ -1,0 +1,98 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { ERRORS, PunchgateError, isPunchgateError, type ErrorCode } from '../errors/index.ts'
+import { buildStatusResponse, newPayloadId } from '../protocols/cxml/build.ts'
+import { errorPage } from './html.ts'
+
+/** How a route answers: cXML clients get cXML, browsers a page, API clients JSON. */
+export type Surface = 'cxml' | 'html' | 'json'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    surface?: Surface
+  }
+}
+
+const TITLES: Partial<Record<ErrorCode, string>> = {
+  PG_ERR_START_TOKEN_UNKNOWN: 'Link not valid',
+  PG_ERR_START_TOKEN_USED: 'Link already used',
+  PG_ERR_START_TOKEN_EXPIRED: 'Link expired',
+  PG_ERR_AUTH_BAD_SECRET: 'Sign-in refused',
+  PG_ERR_AUTH_UNKNOWN_CREDENTIAL: 'Sign-in refused',
+  PG_ERR_RETURN_URL_REFUSED: 'Return address refused',
+}
+
+/** Turns anything thrown into a PunchgateError: the one place errors meet the wire. */
+export function toPunchgateError(err: unknown): PunchgateError {
+  if (isPunchgateError(err)) return err
+  const e = err as FastifyError
+  if (hasZodFastifySchemaValidationErrors(e)) {
+    const issues = e.validation.map((v) => `${v.instancePath || '/'} ${v.message}`).join('; ')
+    return new PunchgateError('PG_ERR_API_VALIDATION', `Invalid request: ${issues}`, { details: { issues: e.validation } })
+  }
+  switch (e?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PunchgateError('PG_ERR_BODY_TOO_LARGE', 'The body is larger than this endpoint accepts.')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new PunchgateError('PG_ERR_API_VALIDATION', e.message)
+  }
+  if (e?.statusCode === 400 && e.validation) return new PunchgateError('PG_ERR_API_VALIDATION', e.message)
+  if (e?.statusCode === 400 || e?.statusCode === 415) return new PunchgateError('PG_ERR_API_VALIDATION', e.message)
+  if (isDatabaseUnavailable(e)) return new PunchgateError('PG_ERR_UNAVAILABLE', undefined, { cause: err })
+  return new PunchgateError('PG_ERR_INTERNAL', undefined, { cause: err })
+}
+
+function isDatabaseUnavailable(e: { code?: string; name?: string }): boolean {
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(e?.code ?? '') || e?.name === 'ConnectionException'
+}
+
+export function registerErrorMapper(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, toPunchgateError(err)))
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new PunchgateError('PG_ERR_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+  )
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, err: PunchgateError): FastifyReply {
+  const status = err.code === 'PG_ERR_BODY_TOO_LARGE' ? 413 : err.httpStatus
+  const level = status >= 500 ? 'error' : 'info'
+  request.log[level]({ code: err.code, err: status >= 500 ? err.cause ?? err : undefined }, err.message)
+  if (request.journal) {
+    request.journal.outcome ??= status >= 500 ? 'error' : 'refused'
+    request.journal.errorCode ??= err.code
+  }
+  const surface = request.routeOptions.config?.surface ?? 'json'
+  const message = err.publicMessage
+  if (surface === 'cxml') {
+    if (request.journal) request.journal.protocolStatus = err.cxmlStatus
+    return reply
+      .code(status)
+      .type('text/xml; charset=utf-8')
+      .send(
+        buildStatusResponse({
+          payloadID: newPayloadId('punchgate'),
+          timestamp: new Date(),
+          code: err.cxmlStatus,
+          text: ERRORS[err.code].expose ? shortText(err.code) : 'Internal Server Error',
+          detail: `${message} (${err.code}; reference ${request.id})`,
+        }),
+      )
+  }
+  if (surface === 'html') {
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .send(errorPage(TITLES[err.code] ?? 'Punchout not possible', message, request.id))
+  }
+  return reply.code(status).send({ code: err.code, message, reference: request.id, ...(err.code === 'PG_ERR_API_VALIDATION' && err.details ? { issues: err.details.issues } : {}) })
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable',
+  409: 'Conflict', 410: 'Gone', 413: 'Request Entity Too Large', 500: 'Internal Server Error', 503: 'Service Unavailable',
+}
+const shortText = (code: ErrorCode) => STATUS_TEXT[ERRORS[code].cxml] ?? 'Error'
+

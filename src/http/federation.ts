@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify'
+import fastifyJwt from '@fastify/jwt'
+import type { Config } from '../config/index.ts'
+import { PunchgateError } from '../errors/index.ts'
+import { ASSERTION_ALGORITHM, type KeyRing } from '../domain/federation/key-ring.ts'
+import type { AssertionClaims, AssertionSigner } from '../domain/federation/assertion.ts'
+
+/**
+ * Assertions are signed and verified through @fastify/jwt (fast-jwt) with the algorithm pinned,
+ * issuer and audience pinned, the key chosen by `kid` from our own key ring only (never from a
+ * `jku`/`x5u` header), and no verified-token cache (security.md §3).
+ */
+export async function registerFederation(app: FastifyInstance, config: Config, keys: KeyRing): Promise<AssertionSigner> {
+  const current = await keys.signingKey()
+  await app.register(fastifyJwt, {
+    // Verification picks the key by kid (below); the plugin still wants a valid default.
+    secret: { private: current.privateKeyPem, public: (await keys.publicKeyPem(current.kid))! },
+    sign: { algorithm: ASSERTION_ALGORITHM },
+    verify: { algorithms: [ASSERTION_ALGORITHM] },
+  })
+  return {
+    async sign(claims: AssertionClaims) {
+      const key = await keys.signingKey()
+      return app.jwt.sign(claims as never, { key: key.privateKeyPem, kid: key.kid, algorithm: ASSERTION_ALGORITHM })
+    },
+    async verify(token: string) {
+      const invalid = (why: string) => new PunchgateError('PG_ERR_ASSERTION_INVALID', `The identity assertion is not valid: ${why}.`)
+      let kid: unknown
+      try {
+        kid = (app.jwt.decode(token, { complete: true }) as { header?: { kid?: unknown } } | null)?.header?.kid
+      } catch {
+        throw invalid('it is not a JWT')
+      }
+      const publicKey = typeof kid === 'string' ? await keys.publicKeyPem(kid) : undefined
+      if (!publicKey) throw invalid('it was not signed by a key of this gateway')
+      try {
+        return app.jwt.verify<AssertionClaims>(token, {
+          key: publicKey,
+          algorithms: [ASSERTION_ALGORITHM],
+          allowedIss: config.publicUrl,
+          allowedAud: config.storefrontAudience,
+          requiredClaims: ['iss', 'aud', 'sub', 'exp', 'iat', 'jti', 'sid'],
+          clockTolerance: 30_000,
+          maxAge: (config.assertionTtlSeconds + 30) * 1000,
+        })
+      } catch (err) {
+        throw invalid((err as Error).message.replace(/\.$/, '').toLowerCase())
+      }
+    },
+  }
+}

@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { authenticateCxml } from '../../domain/customers/authenticate.ts'
+import { SetupRefused, setupSession } from '../../domain/sessions/setup.ts'
+import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
+import type { Customer } from '../../persistence/entities/index.ts'
+import { buildProfileResponse, buildSetupResponse, newPayloadId } from '../../protocols/cxml/build.ts'
+import { identitySourceFromSetup, parseCxmlRequest } from '../../protocols/cxml/parse.ts'
+import { redactSecrets } from '../../protocols/cxml/redact.ts'
+import type { CxmlRequestDocument, PunchOutSetupRequest } from '../../protocols/cxml/types.ts'
+import type { RouteContext } from './index.ts'
+
+/** One endpoint for every cXML request, dispatching on the element inside Request. */
+export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
+  const { deps } = ctx
+
+  app.post(
+    '/punchout/cxml',
+    { config: { surface: 'cxml', journal: 'cxml' }, bodyLimit: deps.config.cxmlBodyLimit, schema: { hide: true } },
+    async (request, reply) => {
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+      request.journal!.body = redactSecrets(raw)
+      const doc = parseOrMalformed(request, raw)
+      request.journal!.payloadId = doc.envelope.payloadID
+      request.log = request.log.child({ payloadID: doc.envelope.payloadID })
+      const customer = await authenticate(request, doc)
+      request.journal!.customerId = customer.id
+      const answer = { payloadID: newPayloadId(new URL(deps.config.publicUrl).hostname), timestamp: deps.now() }
+      request.journal!.protocolStatus = 200
+      reply.type('text/xml; charset=utf-8')
+      switch (doc.request.kind) {
+        case 'PunchOutSetupRequest':
+          return buildSetupResponse({ ...answer, startPageUrl: await setup(request, doc, doc.request, customer) })
+        case 'ProfileRequest':
+          return buildProfileResponse({ ...answer, effectiveDate: answer.timestamp, transactions: profileTransactions(deps.config.publicUrl) })
+        default:
+          throw new PunchgateError('PG_ERR_CXML_UNSUPPORTED', `${doc.request.element} is not supported by this gateway; it accepts PunchOutSetupRequest and ProfileRequest.`)
+      }
+    },
+  )
+
+  function parseOrMalformed(request: FastifyRequest, raw: Buffer): CxmlRequestDocument {
+    try {
+      return parseCxmlRequest(raw, request.headers['content-type'])
+    } catch (err) {
+      if (isPunchgateError(err) && err.code !== 'PG_ERR_CXML_UNSUPPORTED') request.journal!.outcome = 'malformed'
+      throw err
+    }
+  }
+
+  async function authenticate(request: FastifyRequest, doc: CxmlRequestDocument): Promise<Customer> {
+    const { header } = doc.envelope
+    const sender = header.sender[0]
+    if (sender?.usesUnsupportedAuthentication && sender.sharedSecret === undefined) {
+      throw new PunchgateError('PG_ERR_AUTH_BAD_SECRET', 'The Sender authenticates with CredentialMac or DigitalSignature; this supplier is configured for SharedSecret only.')
+    }
+    return authenticateCxml(request.em, deps.hasher, header.from, header.sender, sender?.sharedSecret)
+  }
+
+  async function setup(request: FastifyRequest, doc: CxmlRequestDocument, posr: PunchOutSetupRequest, customer: Customer): Promise<string> {
+    try {
+      const { session, startUrl } = await setupSession(deps, request.em, {
+        protocol: 'cxml',
+        customer,
+        operation: posr.operation,
+        buyerCookie: posr.buyerCookie,
+        returnUrl: posr.browserFormPostUrl,
+        payloadId: doc.envelope.payloadID,
+        deploymentMode: doc.envelope.deploymentMode,
+        identitySource: identitySourceFromSetup(doc),
+        restoredItems: posr.operation === 'create' ? [] : posr.itemOut,
+        selectedSku: posr.selectedItem?.supplierPartID,
+        protocolContext: {
+          buyerCredentials: doc.envelope.header.from.map(({ domain, identity }) => ({ domain, identity })),
+          supplierCredentials: doc.envelope.header.to.map(({ domain, identity }) => ({ domain, identity })),
+        },
+      })
+      request.journal!.sessionId = session.id
+      request.log = request.log.child({ sessionId: session.id })
+      return startUrl
+    } catch (err) {
+      if (err instanceof SetupRefused) request.journal!.sessionId = err.sessionId
+      throw err
+    }
+  }
+}
+
+function profileTransactions(publicUrl: string) {
+  return [
+    { requestName: 'PunchOutSetupRequest', url: `${publicUrl}/punchout/cxml` },
+    { requestName: 'ProfileRequest', url: `${publicUrl}/punchout/cxml` },
+  ]
+}

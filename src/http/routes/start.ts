@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { StartRefused, startSession } from '../../domain/sessions/start.ts'
+import type { RouteContext } from './index.ts'
+
+/** The one-time StartPage link the buyer's browser opens. */
+export async function startRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
+  app.get(
+    '/punchout/start/:token',
+    {
+      config: { surface: 'html', journal: 'start' },
+      schema: { hide: true, params: z.object({ token: z.string().max(200) }) },
+    },
+    async (request, reply) => {
+      const { token } = request.params as { token: string }
+      try {
+        const { session, redirectUrl } = await startSession(ctx.deps, request.em, token)
+        request.journal!.sessionId = session.id
+        request.journal!.customerId = session.customerId
+        request.log = request.log.child({ sessionId: session.id })
+        // The assertion is a bearer credential for a few seconds: keep it out of caches and referrers.
+        return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(redirectUrl, 302)
+      } catch (err) {
+        if (err instanceof StartRefused && err.sessionId) request.journal!.sessionId = err.sessionId
+        throw err
+      }
+    },
+  )
+}

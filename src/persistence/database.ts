@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { MikroORM, type Options } from '@mikro-orm/postgresql'
+import { Migrator } from '@mikro-orm/migrations'
+import { PGliteDriver } from 'mikro-orm-pglite'
+import type { Config } from '../config/index.ts'
+import { entities } from './entities/index.ts'
+import { migrationsList } from './migrations/index.ts'
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts'
+
+/** The embedded database lives in DATA_DIR/pglite; `memory://` keeps it in memory (tests). */
+export const MEMORY = 'memory://'
+
+export interface Database {
+  orm: MikroORM
+  embedded: boolean
+  close(): Promise<void>
+}
+
+function baseOptions(): Options {
+  return {
+    entities,
+    discovery: { warnWhenNoEntities: true },
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true, tableName: 'punchgate_migrations', silent: true },
+    // Timestamps are stored as timestamptz and read back as Date.
+    forceUtcTimezone: true,
+    debug: false,
+    allowGlobalContext: false,
+  }
+}
+
+async function openEmbedded(config: Config): Promise<Database> {
+  const inMemory = config.dataDir === MEMORY
+  let lock: DataDirLock | undefined
+  let pglite: PGlite
+  if (inMemory) {
+    pglite = new PGlite()
+  } else {
+    mkdirSync(config.dataDir, { recursive: true })
+    // PGlite has no data-directory lock of its own; two processes on one directory corrupt it.
+    lock = acquireDataDirLock(config.dataDir)
+    pglite = new PGlite(path.join(config.dataDir, 'pglite'))
+  }
+  try {
+    await pglite.waitReady
+    const orm = await MikroORM.init({
+      ...baseOptions(),
+      driver: PGliteDriver as never,
+      dbName: 'postgres',
+      // One PGlite session: concurrent queries are serialized there anyway.
+      pool: { min: 1, max: 1 },
+      driverOptions: { connection: { pglite: () => pglite } },
+    } as Options)
+    return {
+      orm,
+      embedded: true,
+      async close() {
+        await orm.close()
+        await pglite.close()
+        lock?.release()
+      },
+    }
+  } catch (err) {
+    await pglite.close().catch(() => undefined)
+    lock?.release()
+    throw err
+  }
+}
+
+async function openPostgres(config: Config): Promise<Database> {
+  const orm = await MikroORM.init({
+    ...baseOptions(),
+    clientUrl: config.databaseUrl,
+    pool: { min: 0, max: 10 },
+  })
+  return { orm, embedded: false, close: () => orm.close() }
+}
+
+/** Opens the configured database and applies pending migrations. */
+export async function openDatabase(config: Config): Promise<Database> {
+  const db = config.databaseUrl ? await openPostgres(config) : await openEmbedded(config)
+  try {
+    await db.orm.getMigrator().up()
+  } catch (err) {
+    await db.close()
+    throw err
+  }
+  return db
+}

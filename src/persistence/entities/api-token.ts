@@ -1,0 +1,26 @@
+import { EntitySchema } from '@mikro-orm/core'
+
+export type ApiRole = 'admin' | 'support' | 'auditor' | 'storefront'
+
+/** A bearer token for the admin API or a storefront; only its SHA-256 is stored. */
+export class ApiToken {
+  id!: string
+  name!: string
+  role!: ApiRole
+  tokenHash!: string
+  createdAt!: Date
+  revokedAt?: Date | null
+}
+
+export const ApiTokenSchema = new EntitySchema<ApiToken>({
+  class: ApiToken,
+  tableName: 'api_tokens',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    name: { type: 'string', length: 200 },
+    role: { type: 'string', length: 20 },
+    tokenHash: { type: 'string', length: 64, unique: true },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    revokedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+  },
+})

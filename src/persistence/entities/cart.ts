@@ -1,0 +1,31 @@
+import { EntitySchema } from '@mikro-orm/core'
+
+/** A cart returned to procurement: the lines as received and the document sent on. */
+export class Cart {
+  id!: string
+  sessionId!: string
+  lines!: unknown[]
+  currency?: string | null
+  total!: string
+  /** 'cxml-urlencoded' | 'cxml-base64' | 'oci' | 'oci-xml' */
+  transport!: string
+  /** The PunchOutOrderMessage XML, or the OCI fields as JSON text. */
+  document!: string
+  createdAt!: Date
+}
+
+export const CartSchema = new EntitySchema<Cart>({
+  class: Cart,
+  tableName: 'carts',
+  indexes: [{ properties: ['sessionId'] }],
+  properties: {
+    id: { type: 'uuid', primary: true },
+    sessionId: { type: 'uuid', fieldName: 'session_id' },
+    lines: { type: 'json' },
+    currency: { type: 'string', length: 3, nullable: true },
+    total: { type: 'decimal', precision: 18, scale: 4 },
+    transport: { type: 'string', length: 20 },
+    document: { type: 'text' },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+})

@@ -1,0 +1,74 @@
+import { EntitySchema } from '@mikro-orm/core'
+
+/** A product of the built-in reference storefront. */
+export class Product {
+  sku!: string
+  name!: string
+  description!: string
+  listPrice!: string
+  currency!: string
+  unitOfMeasure!: string
+  unspsc?: string | null
+  manufacturerName?: string | null
+  manufacturerPartId?: string | null
+  leadTimeDays?: number | null
+}
+
+export const ProductSchema = new EntitySchema<Product>({
+  class: Product,
+  tableName: 'products',
+  properties: {
+    sku: { type: 'string', length: 100, primary: true },
+    name: { type: 'string', length: 300 },
+    description: { type: 'text' },
+    listPrice: { type: 'decimal', precision: 14, scale: 4 },
+    currency: { type: 'string', length: 3 },
+    unitOfMeasure: { type: 'string', length: 10 },
+    unspsc: { type: 'string', length: 20, nullable: true },
+    manufacturerName: { type: 'string', length: 200, nullable: true },
+    manufacturerPartId: { type: 'string', length: 200, nullable: true },
+    leadTimeDays: { type: 'integer', nullable: true },
+  },
+})
+
+/** A customer's contract price for a product. */
+export class ContractPrice {
+  id!: string
+  customerId!: string
+  sku!: string
+  unitPrice!: string
+  currency!: string
+}
+
+export const ContractPriceSchema = new EntitySchema<ContractPrice>({
+  class: ContractPrice,
+  tableName: 'contract_prices',
+  uniques: [{ properties: ['customerId', 'sku'] }],
+  properties: {
+    id: { type: 'uuid', primary: true },
+    customerId: { type: 'uuid', fieldName: 'customer_id' },
+    sku: { type: 'string', length: 100 },
+    unitPrice: { type: 'decimal', precision: 14, scale: 4 },
+    currency: { type: 'string', length: 3 },
+  },
+})
+
+/** The built-in storefront's cart, one row per product, per punchout session. */
+export class ShopCartLine {
+  id!: string
+  sessionId!: string
+  sku!: string
+  quantity!: string
+}
+
+export const ShopCartLineSchema = new EntitySchema<ShopCartLine>({
+  class: ShopCartLine,
+  tableName: 'shop_cart_lines',
+  uniques: [{ properties: ['sessionId', 'sku'] }],
+  properties: {
+    id: { type: 'uuid', primary: true },
+    sessionId: { type: 'uuid', fieldName: 'session_id' },
+    sku: { type: 'string', length: 100 },
+    quantity: { type: 'decimal', precision: 14, scale: 3 },
+  },
+})

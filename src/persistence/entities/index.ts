@@ -1,0 +1,42 @@
+import { ApiTokenSchema } from './api-token.ts'
+import { AuditEntrySchema } from './audit-entry.ts'
+import { BuyerUserSchema } from './buyer-user.ts'
+import { CartSchema } from './cart.ts'
+import { ContractPriceSchema, ProductSchema, ShopCartLineSchema } from './catalog.ts'
+import { CredentialSchema } from './credential.ts'
+import { CustomerRoleSchema } from './customer-role.ts'
+import { CustomerSchema } from './customer.ts'
+import { JournalEntrySchema } from './journal-entry.ts'
+import { PunchoutSessionSchema } from './punchout-session.ts'
+import { SessionEventSchema } from './session-event.ts'
+import { SigningKeySchema } from './signing-key.ts'
+
+export const entities = [
+  CustomerSchema,
+  CredentialSchema,
+  BuyerUserSchema,
+  CustomerRoleSchema,
+  PunchoutSessionSchema,
+  SessionEventSchema,
+  JournalEntrySchema,
+  CartSchema,
+  ApiTokenSchema,
+  AuditEntrySchema,
+  SigningKeySchema,
+  ProductSchema,
+  ContractPriceSchema,
+  ShopCartLineSchema,
+]
+
+export * from './api-token.ts'
+export * from './audit-entry.ts'
+export * from './buyer-user.ts'
+export * from './cart.ts'
+export * from './catalog.ts'
+export * from './credential.ts'
+export * from './customer-role.ts'
+export * from './customer.ts'
+export * from './journal-entry.ts'
+export * from './punchout-session.ts'
+export * from './session-event.ts'
+export * from './signing-key.ts'

@@ -1,0 +1,81 @@
+import { EntitySchema } from '@mikro-orm/core'
+
+/** received → authenticated → provisioned → started → cart_returned → ordered; or failed / expired. */
+export type SessionStatus = 'provisioned' | 'started' | 'cart_returned' | 'ordered' | 'failed' | 'expired'
+
+/** What the cart return needs to answer the buyer system in its own protocol. */
+export interface SessionProtocolContext {
+  /** cXML: the buyer's From credentials (become To on the PunchOutOrderMessage). */
+  buyerCredentials?: Array<{ domain: string; identity: string }>
+  /** cXML: the supplier-side To credentials (become From). */
+  supplierCredentials?: Array<{ domain: string; identity: string }>
+  /** OCI: echoed on the cart post (protocol.md §11.13). */
+  oci?: { version?: string; okCode?: string; target?: string; caller?: string; function?: string; xml?: boolean }
+}
+
+export interface SessionGrant {
+  roles: Array<{ name: string; status: 'mapped' | 'pending' | 'default' }>
+  permissions: string[]
+  spendLimit: string | null
+}
+
+export class PunchoutSession {
+  id!: string
+  customerId!: string
+  userId?: string | null
+  protocol!: 'cxml' | 'oci'
+  operation!: 'create' | 'edit' | 'inspect' | 'source'
+  status!: SessionStatus
+  failureCode?: string | null
+  failureText?: string | null
+  buyerCookie?: string | null
+  returnUrl?: string | null
+  payloadId?: string | null
+  deploymentMode!: 'production' | 'test'
+  startTokenHash?: string | null
+  startExpiresAt?: Date | null
+  startedAt?: Date | null
+  cartReturnedAt?: Date | null
+  /** ItemOut lines of an edit/inspect request, restored into the storefront cart. */
+  restoredItems!: unknown[]
+  /** Selected product of a level-2 punchout (SelectedItem / OCI DETAIL). */
+  selectedSku?: string | null
+  protocolContext!: SessionProtocolContext
+  /** Roles and permissions resolved at setup; carried in the identity assertion. */
+  grant!: SessionGrant
+  /** e.g. 'unidentified-buyer', 'start-link-reused'. */
+  flags!: string[]
+  createdAt!: Date
+  updatedAt!: Date
+}
+
+export const PunchoutSessionSchema = new EntitySchema<PunchoutSession>({
+  class: PunchoutSession,
+  tableName: 'punchout_sessions',
+  indexes: [{ properties: ['customerId', 'createdAt'] }, { properties: ['status', 'createdAt'] }],
+  properties: {
+    id: { type: 'uuid', primary: true },
+    customerId: { type: 'uuid', fieldName: 'customer_id' },
+    userId: { type: 'uuid', fieldName: 'user_id', nullable: true },
+    protocol: { type: 'string', length: 10 },
+    operation: { type: 'string', length: 10 },
+    status: { type: 'string', length: 20 },
+    failureCode: { type: 'string', length: 60, nullable: true },
+    failureText: { type: 'text', nullable: true },
+    buyerCookie: { type: 'text', nullable: true },
+    returnUrl: { type: 'text', nullable: true },
+    payloadId: { type: 'string', length: 400, nullable: true },
+    deploymentMode: { type: 'string', length: 20 },
+    startTokenHash: { type: 'string', length: 64, nullable: true, unique: true },
+    startExpiresAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    startedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    cartReturnedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    restoredItems: { type: 'json' },
+    selectedSku: { type: 'string', length: 200, nullable: true },
+    protocolContext: { type: 'json' },
+    grant: { type: 'json' },
+    flags: { type: 'json' },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    updatedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+})

@@ -1,0 +1,138 @@
+/**
+ * The one place inbound cXML text is turned into an object tree (security.md §1.3, §7), plus
+ * small accessors that refuse duplicated singular elements. Every element is parsed as an
+ * array (isArray for all tags), so "appears twice" is visible everywhere and no code path
+ * can silently read the first of two Sender/From/Credential elements (parser differential).
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { PunchgateError } from '../../errors/index.ts'
+
+/** An element with attributes or children: `@_name` attributes, child arrays, `#text`. */
+export type XmlElement = { [key: string]: unknown }
+/** A text-only element parses to its string; anything else to an XmlElement. */
+export type XmlValue = string | XmlElement
+
+const ATTR = '@_'
+const TEXT = '#text'
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: ATTR,
+  textNodeName: TEXT,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  // Keep text exactly as sent (BuyerCookie is echoed raw); callers trim where protocol says so.
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: true, // decodes numeric references such as &#xD; that real documents carry
+  ignorePiTags: true,
+  maxNestedTags: 64,
+  isArray: (_name: string, _jPath: unknown, _isLeaf: boolean, isAttribute: boolean) => !isAttribute,
+})
+
+const malformed = (message: string): PunchgateError => new PunchgateError('PG_ERR_CXML_MALFORMED', message)
+const invalid = (message: string): PunchgateError => new PunchgateError('PG_ERR_CXML_INVALID', message)
+
+/** Refuse DTD features cXML never needs before any parser sees them. */
+function refuseDeclarations(xml: string): void {
+  if (/<!ENTITY/i.test(xml)) {
+    throw new PunchgateError(
+      'PG_ERR_CXML_ENTITY',
+      'The document declares an entity (<!ENTITY ...>); cXML documents never need entity declarations, so they are refused. Remove the declaration and reference the public cXML DTD only.',
+    )
+  }
+  // An internal subset can only carry declarations; the public SYSTEM/PUBLIC DTD reference is fine.
+  if (/<!DOCTYPE\s+[^\s>[]+(?:\s+(?:SYSTEM|PUBLIC)(?:\s+(?:"[^"]*"|'[^']*'))+)?\s*\[/i.test(xml)) {
+    throw new PunchgateError(
+      'PG_ERR_CXML_ENTITY',
+      'The DOCTYPE carries an internal subset ([ ... ]); cXML documents only reference the public cXML DTD, so inline declarations are refused.',
+    )
+  }
+}
+
+/** Translate a parser exception into a message for the sender, never the library's stack. */
+function parserFailure(error: unknown): PunchgateError {
+  const text = error instanceof Error ? error.message : ''
+  const name = /Invalid name: "([^"]+)"/.exec(text)?.[1]
+  if (name !== undefined) return malformed(`The element or attribute name "${name}" is not allowed in a cXML document.`)
+  if (/nested tags/i.test(text)) return malformed('Elements are nested more than 64 levels deep; no cXML document needs that, so it is refused.')
+  return malformed('The body is not a well-formed XML document; check that every element is closed and the document is complete.')
+}
+
+/**
+ * Parse decoded XML text and return the single `cXML` root element.
+ * Throws PG_ERR_CXML_ENTITY for entity declarations, PG_ERR_CXML_MALFORMED otherwise.
+ */
+export function parseCxmlRoot(xml: string): XmlElement {
+  if (xml.trim() === '') throw malformed('The body is empty; send a cXML document.')
+  refuseDeclarations(xml)
+  const verdict = XMLValidator.validate(xml)
+  if (verdict !== true) {
+    throw malformed(`The body is not well-formed XML (line ${verdict.err.line}): ${verdict.err.msg}`)
+  }
+  let tree: XmlElement
+  try {
+    tree = parser.parse(xml) as XmlElement
+  } catch (error) {
+    throw parserFailure(error)
+  }
+  const roots = Object.keys(tree).filter((k) => k !== TEXT && !k.startsWith('?'))
+  const count = roots.reduce((n, k) => n + (tree[k] as unknown[]).length, 0)
+  if (count !== 1) throw malformed(`An XML document has exactly one root element; this body has ${count} (${roots.join(', ')}).`)
+  if (roots[0] !== 'cXML') throw malformed(`The root element is <${roots[0]}>; a cXML document starts with <cXML>.`)
+  const root = (tree.cXML as XmlValue[])[0]!
+  // `<cXML/>` or `<cXML>text</cXML>` parse to a string: treat as an element without attributes.
+  return typeof root === 'string' ? {} : root
+}
+
+/** All child elements called `name` (empty when none). */
+export function children(node: XmlValue, name: string): XmlValue[] {
+  if (typeof node === 'string' || !Object.hasOwn(node, name)) return []
+  const value = node[name]
+  return Array.isArray(value) ? (value as XmlValue[]) : []
+}
+
+/** The single child `name`, or undefined; more than one is refused (PG_ERR_CXML_INVALID). */
+export function optionalOne(node: XmlValue, name: string, path: string): XmlValue | undefined {
+  const found = children(node, name)
+  if (found.length > 1) {
+    throw invalid(`${path}/${name} appears ${found.length === 2 ? 'twice' : `${found.length} times`}; a cXML document has at most one.`)
+  }
+  return found[0]
+}
+
+/** The single required child `name`; missing or repeated is refused (PG_ERR_CXML_INVALID). */
+export function requiredOne(node: XmlValue, name: string, path: string): XmlValue {
+  const found = children(node, name)
+  if (found.length === 0) throw invalid(`${path} has no ${name} element; a cXML document needs exactly one.`)
+  if (found.length > 1) {
+    throw invalid(`${path}/${name} appears ${found.length === 2 ? 'twice' : `${found.length} times`}; a cXML document has exactly one.`)
+  }
+  return found[0]!
+}
+
+/** Attribute value as sent, or undefined. */
+export function attr(node: XmlValue | undefined, name: string): string | undefined {
+  if (node === undefined || typeof node === 'string') return undefined
+  const key = ATTR + name
+  return Object.hasOwn(node, key) ? String(node[key]) : undefined
+}
+
+/** The element's own text, all pieces concatenated (comments/CDATA never split it), untrimmed. */
+export function rawText(node: XmlValue | undefined): string {
+  if (node === undefined) return ''
+  if (typeof node === 'string') return node
+  return Object.hasOwn(node, TEXT) ? String(node[TEXT]) : ''
+}
+
+/** Trimmed text; undefined when the element is absent or its text is blank. */
+export function textOf(node: XmlValue | undefined): string | undefined {
+  const value = rawText(node).trim()
+  return value === '' ? undefined : value
+}
+
+/** Names of the child elements, in first-appearance order. */
+export function elementNames(node: XmlValue): string[] {
+  if (typeof node === 'string') return []
+  return Object.keys(node).filter((k) => k !== TEXT && !k.startsWith(ATTR))
+}

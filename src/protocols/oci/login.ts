@@ -1,0 +1,252 @@
+/**
+ * OCI login (catalog start) call: SAP SRM / S/4 opens our OCI URL with GET or POST and passes
+ * USERNAME, PASSWORD, HOOK_URL, `~OkCode`/`~TARGET`/`~CALLER`, OCI_VERSION and, for the
+ * background calls, FUNCTION (protocol.md §10 "Login"). Real example:
+ * fixtures/oci/caterpillar-sis-oci-login-url-okcode-target-caller.txt (no HOOK_URL in the URL;
+ * the buyer may post it separately, so query and body are merged).
+ */
+import { PunchgateError } from '../../errors/index.ts'
+import type { IdentitySource } from '../../domain/provisioning/identity-source.ts'
+import { parseOciDecimal } from './format.ts'
+
+export type OciFunction = 'DETAIL' | 'VALIDATE' | 'SOURCING' | 'BACKGROUND_SEARCH' | 'QUANTITY_CHECK'
+
+export interface OciLogin {
+  username: string
+  password: string
+  hookUrl?: string
+  ociVersion?: string
+  opiVersion?: string
+  okCode?: string
+  target?: string
+  caller?: string
+  returnTarget?: string
+  /** Absent for the normal interactive catalog call. */
+  function?: OciFunction
+  productId?: string
+  quantity?: number
+  searchString?: string
+  vendor?: string
+  language?: string
+  /** HTTP_CONTENT_CHARSET: the encoding the buyer wants for the cart post, when it says. */
+  httpContentCharset?: string
+  /** Every field, upper-cased names, PASSWORD removed (for identity profiles and the journal). */
+  fields: Record<string, string>
+}
+
+// PRODUCTDETAILS is the OCI 3.0 name of DETAIL (protocol.md §10).
+const FUNCTIONS = new Map<string, OciFunction>([
+  ['DETAIL', 'DETAIL'], ['PRODUCTDETAILS', 'DETAIL'], ['VALIDATE', 'VALIDATE'], ['SOURCING', 'SOURCING'],
+  ['BACKGROUND_SEARCH', 'BACKGROUND_SEARCH'], ['QUANTITY_CHECK', 'QUANTITY_CHECK'],
+])
+
+// Upper-casing already defuses `__proto__`; these are dropped anyway so no consumer that copies
+// `fields` into a plain object literal can be surprised.
+const FORBIDDEN_NAMES = new Set(['__PROTO__', 'CONSTRUCTOR', 'PROTOTYPE'])
+
+/** Where the language arrives; SAP lets the admin name it (`sy-langu` style value). */
+const LANGUAGE_FIELDS = ['LANGUAGE', 'LANGU', 'SAP-LANGUAGE', 'SY-LANGU', 'LANG']
+
+const invalid = (message: string, details?: Record<string, unknown>): PunchgateError =>
+  new PunchgateError('PG_ERR_OCI_INVALID', message, { details })
+
+/** For messages: printable, short. */
+const shown = (s: string): string => JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s)
+
+const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+
+/**
+ * application/x-www-form-urlencoded component → bytes → text in the declared charset.
+ * Percent-escapes are bytes, not UTF-8 code units, so latin1 bodies decode correctly
+ * (decodeURIComponent would throw on `%E4`).
+ */
+function decodeComponent(raw: Buffer, decoder: TextDecoder): string {
+  const out = Buffer.allocUnsafe(raw.length)
+  let n = 0
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!
+    if (c === 0x2b) out[n++] = 0x20
+    else if (c === 0x25 && i + 2 < raw.length && isHex(raw[i + 1]!) && isHex(raw[i + 2]!)) {
+      out[n++] = parseInt(raw.toString('latin1', i + 1, i + 3), 16)
+      i += 2
+    } else out[n++] = c
+  }
+  return decoder.decode(out.subarray(0, n))
+}
+
+/** Split a body at `&` and the first `=` of each pair, still as raw bytes. */
+function splitPairs(body: Buffer): Array<[Buffer, Buffer]> {
+  const pairs: Array<[Buffer, Buffer]> = []
+  let start = 0
+  while (start <= body.length) {
+    let end = body.indexOf(0x26, start)
+    if (end === -1) end = body.length
+    const part = body.subarray(start, end)
+    if (part.length > 0) {
+      const eq = part.indexOf(0x3d)
+      pairs.push(eq === -1 ? [part, Buffer.alloc(0)] : [part.subarray(0, eq), part.subarray(eq + 1)])
+    }
+    start = end + 1
+  }
+  return pairs
+}
+
+function charsetFromContentType(contentType: string | undefined): string | undefined {
+  const m = contentType?.match(/;\s*charset\s*=\s*"?([^";\s]+)"?/i)
+  return m?.[1]
+}
+
+function makeDecoder(label: string): TextDecoder {
+  try {
+    return new TextDecoder(label, { fatal: true })
+  } catch {
+    throw invalid(`The body charset ${shown(label)} is not supported.`, { charset: label })
+  }
+}
+
+function parseBody(body: Buffer, contentType: string | undefined): Array<[string, string]> {
+  const mediaType = contentType?.split(';')[0]!.trim().toLowerCase()
+  if (mediaType && mediaType !== 'application/x-www-form-urlencoded') {
+    throw invalid(`The OCI body must be application/x-www-form-urlencoded, not ${shown(mediaType)}.`)
+  }
+  const pairs = splitPairs(body)
+  const latin1 = new TextDecoder('windows-1252')
+  // The charset comes from Content-Type, else the HTML `_charset_` field, else UTF-8.
+  let label = charsetFromContentType(contentType)
+  if (!label) {
+    const field = pairs.find(([name]) => decodeComponent(name, latin1).trim().toLowerCase() === '_charset_')
+    if (field) label = decodeComponent(field[1], latin1).trim() || undefined
+  }
+  const decode = (decoder: TextDecoder): Array<[string, string]> =>
+    pairs.map(([name, value]) => [decodeComponent(name, decoder), decodeComponent(value, decoder)])
+  if (label) {
+    try {
+      return decode(makeDecoder(label))
+    } catch (e) {
+      if (e instanceof PunchgateError) throw e
+      throw invalid(`The body is not valid ${label}.`, { charset: label })
+    }
+  }
+  try {
+    return decode(makeDecoder('utf-8'))
+  } catch {
+    // Undeclared and not UTF-8: SAP's own default is ISO-8859-1, so read it as that
+    // (windows-1252, its WHATWG superset, never fails).
+    return decode(latin1)
+  }
+}
+
+/** Upper-cased name → value; the first occurrence of a name wins within one source. */
+function collect(entries: Iterable<[string, string]>, into: Map<string, string>): Map<string, string> {
+  const seen = new Set<string>()
+  for (const [rawName, value] of entries) {
+    const name = rawName.trim().toUpperCase()
+    if (name === '' || FORBIDDEN_NAMES.has(name) || seen.has(name)) continue
+    seen.add(name)
+    into.set(name, value)
+  }
+  return into
+}
+
+function* queryEntries(query: Record<string, string | string[]>): Generator<[string, string]> {
+  for (const [name, value] of Object.entries(query ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value
+    if (typeof first === 'string') yield [name, first]
+  }
+}
+
+function parseFunction(raw: string | undefined): OciFunction | undefined {
+  const name = raw?.trim().toUpperCase()
+  if (!name) return undefined
+  const fn = FUNCTIONS.get(name)
+  if (!fn) {
+    throw new PunchgateError('PG_ERR_OCI_FUNCTION_UNSUPPORTED', `The OCI FUNCTION ${shown(raw!.trim())} is not supported.`, {
+      details: { function: raw!.trim().slice(0, 60) },
+    })
+  }
+  return fn
+}
+
+/**
+ * Parse a login call. Query and form body are merged (body wins) and names are matched
+ * case-insensitively (protocol.md §10 "Names are case-insensitive in practice"; the Caterpillar
+ * URL spells `~OkCode`). Throws PG_ERR_OCI_INVALID (no USERNAME, bad QUANTITY, body not
+ * form-encoded or not in its charset, DETAIL/VALIDATE without PRODUCTID, BACKGROUND_SEARCH
+ * without SEARCHSTRING) and PG_ERR_OCI_FUNCTION_UNSUPPORTED (unknown FUNCTION).
+ */
+export function parseOciLogin(query: Record<string, string | string[]>, body: Buffer | undefined, contentType?: string): OciLogin {
+  const merged = collect(queryEntries(query), new Map())
+  if (body && body.length > 0) collect(parseBody(body, contentType), merged)
+
+  const raw = (name: string): string | undefined => merged.get(name)
+  const text = (name: string): string | undefined => {
+    const v = merged.get(name)?.trim()
+    return v ? v : undefined
+  }
+
+  const username = raw('USERNAME')
+  if (username === undefined || username.trim() === '') throw invalid('The OCI call has no USERNAME.')
+
+  const fn = parseFunction(raw('FUNCTION'))
+  let quantity: number | undefined
+  const quantityRaw = text('QUANTITY')
+  if (quantityRaw !== undefined) {
+    quantity = parseOciDecimal(quantityRaw)
+    if (quantity === undefined) throw invalid(`QUANTITY ${shown(quantityRaw)} is not a number.`)
+  }
+  const productId = text('PRODUCTID')
+  const searchString = text('SEARCHSTRING')
+  if ((fn === 'DETAIL' || fn === 'VALIDATE') && productId === undefined) {
+    throw invalid(`FUNCTION ${fn} needs a PRODUCTID.`)
+  }
+  if (fn === 'BACKGROUND_SEARCH' && searchString === undefined) throw invalid('FUNCTION BACKGROUND_SEARCH needs a SEARCHSTRING.')
+
+  const fields = Object.fromEntries([...merged].filter(([name]) => name !== 'PASSWORD'))
+  const login: OciLogin = { username, password: raw('PASSWORD') ?? '', fields }
+  const set = <K extends keyof OciLogin>(key: K, value: OciLogin[K] | undefined): void => {
+    if (value !== undefined) login[key] = value
+  }
+  set('hookUrl', text('HOOK_URL')) // trimmed only; its own query string stays as sent (§11.13)
+  set('ociVersion', text('OCI_VERSION'))
+  set('opiVersion', text('OPI_VERSION'))
+  // Echoed back verbatim with the cart, so kept raw (an empty value is still echoed).
+  set('okCode', raw('~OKCODE'))
+  set('target', raw('~TARGET'))
+  set('caller', raw('~CALLER'))
+  set('returnTarget', text('RETURNTARGET'))
+  set('function', fn)
+  set('productId', productId)
+  set('quantity', quantity)
+  set('searchString', searchString)
+  set('vendor', text('VENDOR'))
+  set('language', LANGUAGE_FIELDS.map(text).find((v) => v !== undefined))
+  set('httpContentCharset', text('HTTP_CONTENT_CHARSET'))
+  return login
+}
+
+function isPasswordName(rawName: string): boolean {
+  let name = rawName.replace(/\+/g, ' ')
+  try {
+    name = decodeURIComponent(name)
+  } catch {
+    name = name.replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+  }
+  // `&amp;PASSWORD=` when the URL was copied out of HTML.
+  return name.trim().toUpperCase().replace(/^AMP;/, '') === 'PASSWORD'
+}
+
+/**
+ * Replace the PASSWORD value in a query string, URL or form body with `***` for the journal
+ * and logs. The name matches in any case and percent-encoded (`%50assword`); the value runs to
+ * the next `&` or line end, so a stray `;` or `#` in a password is redacted too.
+ */
+export function redactOciPassword(raw: string): string {
+  return raw.replace(/(^|[?&])([^=&?\r\n]*)=([^&\r\n]*)/gm, (match, sep: string, name: string) =>
+    isPasswordName(name) ? `${sep}${name}=***` : match,
+  )
+}
+
+/** The protocol-neutral view identity profiles read (protocol: 'oci', form fields only). */
+export function identitySourceFromOci(login: OciLogin): IdentitySource {
+  return { protocol: 'oci', extrinsics: [], contacts: [], header: {}, formFields: { ...login.fields } }
+}
