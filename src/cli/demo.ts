@@ -38,7 +38,7 @@ export async function seedDemo(deps: Deps, em: SqlEntityManager): Promise<DemoCu
   return { customer, cxml: { ...CXML, sharedSecret }, oci: { username: OCI_USERNAME, password } }
 }
 
-async function seedProducts(em: SqlEntityManager): Promise<void> {
+export async function seedProducts(em: SqlEntityManager): Promise<void> {
   for (const p of DEMO_PRODUCTS) {
     await em.execute(
       `insert into products (sku, name, description, list_price, currency, unit_of_measure, unspsc, manufacturer_name, manufacturer_part_id, lead_time_days)

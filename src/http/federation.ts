@@ -42,6 +42,8 @@ export async function registerFederation(app: FastifyInstance, config: Config, k
           requiredClaims: ['iss', 'aud', 'sub', 'exp', 'iat', 'jti', 'sid'],
           clockTolerance: 30_000,
           maxAge: (config.assertionTtlSeconds + 30) * 1000,
+          // Against the gateway's clock, the one that set iat/exp (fast-jwt defaults to Date.now()).
+          clockTimestamp: keys.now().getTime(),
         })
       } catch (err) {
         throw invalid((err as Error).message.replace(/\.$/, '').toLowerCase())

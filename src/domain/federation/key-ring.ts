@@ -9,6 +9,12 @@ export interface ActiveKey {
   privateKeyPem: string
 }
 
+export interface RotatedKey {
+  key: SigningKey
+  /** The kids that signed until now; published until their last token has expired. */
+  retired: string[]
+}
+
 export interface Jwk {
   kid: string
   kty: string
@@ -29,8 +35,10 @@ export class KeyRing {
 
   constructor(
     private readonly em: () => SqlEntityManager,
-    private readonly publishForSeconds: number,
-    private readonly now: () => Date,
+    /** How long a retired key stays published: the assertion TTL plus clock tolerance. */
+    readonly publishForSeconds: number,
+    /** The gateway clock: verification checks exp/nbf against it too, so both agree. */
+    readonly now: () => Date,
   ) {}
 
   /** Creates the first key if there is none. Safe under concurrent start of several replicas. */
@@ -41,14 +49,21 @@ export class KeyRing {
     this.cache = undefined
   }
 
-  async rotate(): Promise<SigningKey> {
+  /**
+   * Retires the signing key(s) and creates a new one. `within` runs in the same transaction
+   * (the admin audit entry), so a rotation is never recorded without happening, or vice versa.
+   */
+  async rotate(within?: (em: SqlEntityManager, key: SigningKey, retired: string[]) => void): Promise<RotatedKey> {
     const em = this.em()
-    const key = await em.transactional(async (tem) => {
+    const rotated = await em.transactional(async (tem) => {
+      const retired = (await tem.find(SigningKey, { retiredAt: null })).map((k) => k.kid)
       await tem.nativeUpdate(SigningKey, { retiredAt: null }, { retiredAt: this.now() })
-      return this.createKey(tem)
+      const key = await this.createKey(tem)
+      within?.(tem, key, retired)
+      return { key, retired }
     })
     this.cache = undefined
-    return key
+    return rotated
   }
 
   async signingKey(): Promise<ActiveKey> {
@@ -63,7 +78,13 @@ export class KeyRing {
   }
 
   async publicKeyPem(kid: string): Promise<string | undefined> {
-    const key = (await this.keys()).find((k) => k.kid === kid)
+    let key = (await this.keys()).find((k) => k.kid === kid)
+    // Another replica may have rotated less than 10 s ago and already signed with its new key:
+    // an unknown kid re-reads the keys once, at most every second (random kids cost no more).
+    if (!key && this.cache && this.now().getTime() - this.cache.at >= 1000) {
+      this.cache = undefined
+      key = (await this.keys()).find((k) => k.kid === kid)
+    }
     return key && createPublicKey({ key: key.publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()
   }
 

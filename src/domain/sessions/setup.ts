@@ -6,7 +6,9 @@ import {
 } from '../../persistence/entities/index.ts'
 import type { ItemOut } from '../../protocols/cxml/types.ts'
 import type { Deps } from '../deps.ts'
-import { extractIdentity, resolveProfile, type IdentityProfileConfig } from '../provisioning/identity-profiles.ts'
+import {
+  extractIdentity, formatMissingIdentity, resolveProfile, type IdentityProfileConfig,
+} from '../provisioning/identity-profiles.ts'
 import type { IdentitySource } from '../provisioning/identity-source.ts'
 import { parsePolicy } from '../provisioning/policy.ts'
 import { provisionBuyer } from '../provisioning/provision.ts'
@@ -59,10 +61,7 @@ export async function setupSession(deps: Deps, em: SqlEntityManager, input: Setu
     const { identity, missing } = extractIdentity(profile, input.identitySource)
     if (missing && !policy.allowUnidentifiedBuyers) {
       timeline.record('identity.missing', { ...missing })
-      throw new PunchgateError(
-        'PG_ERR_IDENTITY_MISSING',
-        `The setup request does not identify the buyer: no ${missing.fields.join(' or ')}. Looked in: ${missing.lookedIn.join(', ')}.`,
-      )
+      throw new PunchgateError('PG_ERR_IDENTITY_MISSING', formatMissingIdentity(missing))
     }
     timeline.record('identity.extracted', missing ? { unidentified: true } : { ...identity })
     const startToken = newToken()

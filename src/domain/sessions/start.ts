@@ -14,7 +14,11 @@ export interface StartResult {
 
 /** A start-link refusal, linked to its session when the link was real (for the journal). */
 export class StartRefused extends PunchgateError {
-  constructor(code: 'PG_ERR_START_TOKEN_UNKNOWN' | 'PG_ERR_START_TOKEN_USED' | 'PG_ERR_START_TOKEN_EXPIRED', message: string, readonly sessionId?: string) {
+  constructor(
+    code: 'PG_ERR_START_TOKEN_UNKNOWN' | 'PG_ERR_START_TOKEN_USED' | 'PG_ERR_START_TOKEN_EXPIRED' | 'PG_ERR_USER_DISABLED',
+    message: string,
+    readonly sessionId?: string,
+  ) {
     super(code, message)
   }
 }
@@ -37,6 +41,8 @@ export async function startSession(deps: Deps, em: SqlEntityManager, token: stri
     em.findOneOrFail(Customer, { id: session.customerId }),
     em.findOneOrFail(BuyerUser, { id: session.userId! }),
   ])
+  // Disabling takes effect at once: a link issued minutes before signs nobody in.
+  if (user.status === 'disabled') throw await refuseDisabled(em, session, user, customer, now)
   const claims = assertionClaims(
     { issuer: deps.config.publicUrl, audience: deps.config.storefrontAudience, ttlSeconds: deps.config.assertionTtlSeconds, now },
     session,
@@ -71,4 +77,12 @@ async function refusal(em: SqlEntityManager, hash: string, now: Date): Promise<S
   return expired
     ? new StartRefused('PG_ERR_START_TOKEN_EXPIRED', 'This punchout link has expired. Start the punchout again from your procurement system.', session.id)
     : new StartRefused('PG_ERR_START_TOKEN_USED', 'This punchout link was already used. Start the punchout again from your procurement system.', session.id)
+}
+
+async function refuseDisabled(em: SqlEntityManager, session: PunchoutSession, user: BuyerUser, customer: Customer, now: Date): Promise<StartRefused> {
+  const text = `The user ${user.uniqueName} of ${customer.name} is disabled on the supplier side; ask the supplier to re-enable them.`
+  Object.assign(session, { status: 'failed', failureCode: 'PG_ERR_USER_DISABLED', failureText: text, updatedAt: now })
+  em.create(SessionEvent, { sessionId: session.id, at: now, type: 'start.refused_disabled', data: { userId: user.id } } as SessionEvent)
+  await em.flush()
+  return new StartRefused('PG_ERR_USER_DISABLED', text, session.id)
 }

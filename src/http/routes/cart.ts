@@ -22,6 +22,11 @@ export async function cartRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   }, async (request) => viewSession(request.em, request.params.sid))
 
   api.post('/punchout/sessions/:sid/cart', {
+    // Link even refused returns (bad token, bad cart) to their session in the journal.
+    onRequest: async (request) => {
+      const { sid } = request.params as { sid?: string }
+      if (sid && UUID.test(sid)) request.journal!.sessionId = sid
+    },
     preHandler: ctx.auth('cart'),
     config: { journal: 'cart' },
     schema: {
@@ -33,7 +38,6 @@ export async function cartRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       response: { 200: cartTransferSchema },
     },
   }, async (request, reply) => {
-    request.journal!.sessionId = request.params.sid
     const { session, transfer } = await returnCart(ctx.deps, request.em, request.params.sid, request.body.items)
     request.journal!.customerId = session.customerId
     return sendTransfer(request, reply, transfer)
@@ -59,6 +63,8 @@ export function sendTransfer(request: FastifyRequest, reply: FastifyReply, trans
     .serializer((payload: unknown) => payload as string)
     .send(renderAutoPostForm({ ...transfer, title: 'Returning your cart to procurement', nonce }))
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 function wantsJson(accept: string | undefined): boolean {
   if (!accept) return false

@@ -9,8 +9,8 @@ export interface SessionProtocolContext {
   buyerCredentials?: Array<{ domain: string; identity: string }>
   /** cXML: the supplier-side To credentials (become From). */
   supplierCredentials?: Array<{ domain: string; identity: string }>
-  /** OCI: echoed on the cart post (protocol.md §11.13). */
-  oci?: { version?: string; okCode?: string; target?: string; caller?: string; function?: string; xml?: boolean }
+  /** OCI: echoed on the cart post (protocol.md §11.13); searchString opens the storefront on a search (FUNCTION=SOURCING). */
+  oci?: { version?: string; okCode?: string; target?: string; caller?: string; function?: string; xml?: boolean; searchString?: string }
 }
 
 export interface SessionGrant {

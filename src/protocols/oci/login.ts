@@ -124,14 +124,15 @@ function parseBody(body: Buffer, contentType: string | undefined): Array<[string
       return decode(makeDecoder(label))
     } catch (e) {
       if (e instanceof PunchgateError) throw e
-      throw invalid(`The body is not valid ${label}.`, { charset: label })
+      throw invalid(`The body is not valid ${shown(label)}.`, { charset: label })
     }
   }
   try {
     return decode(makeDecoder('utf-8'))
   } catch {
-    // Undeclared and not UTF-8: SAP's own default is ISO-8859-1, so read it as that
-    // (windows-1252, its WHATWG superset, never fails).
+    // Undeclared and not UTF-8: most likely a non-Unicode SAP system sending ISO-8859-1
+    // (our reading, not from a cited source), so read it as windows-1252, the WHATWG
+    // superset of ISO-8859-1, which never fails.
     return decode(latin1)
   }
 }

@@ -3,6 +3,7 @@ import { returnCart } from '../../../domain/carts/return-cart.ts'
 import { consumeOnce } from '../../../domain/federation/single-use.ts'
 import { viewSession } from '../../../domain/sessions/view.ts'
 import { PunchgateError } from '../../../errors/index.ts'
+import { PunchoutSession } from '../../../persistence/entities/index.ts'
 import { contentSecurityPolicy } from '../../../http/html.ts'
 import type { RouteContext } from '../../../http/routes/index.ts'
 import { sendTransfer } from '../../../http/routes/cart.ts'
@@ -30,8 +31,12 @@ export async function registerBuiltinStorefront(app: FastifyInstance, ctx: Route
     const view = await viewSession(request.em, claims.sid)
     const dropped = view.restoredItems.length ? await restoreCart(request.em, view.id, view.restoredItems) : []
     cookie.set(reply, claims.sid, deps.now())
-    const notice = dropped.length ? `?notice=${encodeURIComponent(`Not in this catalog any more: ${dropped.join(', ')}`)}` : ''
-    return reply.header('cache-control', 'no-store').redirect(`/shop${notice}`, 303)
+    const next = new URLSearchParams()
+    if (dropped.length) next.set('notice', `Not in this catalog any more: ${dropped.join(', ')}`)
+    // OCI FUNCTION=SOURCING: the shop opens on the results for the buyer's SEARCHSTRING.
+    const search = (await request.em.findOne(PunchoutSession, { id: view.id }))?.protocolContext.oci?.searchString
+    if (search) next.set('q', search)
+    return reply.header('cache-control', 'no-store').redirect(next.size ? `/shop?${next}` : '/shop', 303)
   })
 
   app.get('/', { config, schema }, async (request, reply) => {
@@ -41,8 +46,9 @@ export async function registerBuiltinStorefront(app: FastifyInstance, ctx: Route
       pricedCatalog(request.em, view.customer.id, view.permissions.includes('view_contract_prices')),
       cartLines(request.em, sid),
     ])
-    const notice = (request.query as Record<string, unknown>).notice
-    return sendPage(reply, shopPage(view, catalog, lines, cookie.csrf(sid), typeof notice === 'string' ? notice.slice(0, 300) : undefined))
+    const { notice, q } = request.query as Record<string, unknown>
+    const text = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined)
+    return sendPage(reply, shopPage(view, catalog, lines, cookie.csrf(sid), text(notice, 300), text(q, 200)))
   })
 
   app.post('/cart', { config, schema }, async (request, reply) => {

@@ -1,0 +1,190 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { SqlEntityManager } from '@mikro-orm/postgresql'
+import { returnBackgroundCart, type BackgroundLine } from '../../domain/carts/background.ts'
+import { builtinCatalog, type CatalogAdapter } from '../../domain/catalog/catalog.ts'
+import { authenticateOci } from '../../domain/customers/authenticate.ts'
+import { SetupRefused, setupSession, type SetupInput, type SetupResult } from '../../domain/sessions/setup.ts'
+import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
+import type { Customer, SessionProtocolContext } from '../../persistence/entities/index.ts'
+import { OCI_LARGE_CART_LINES } from '../../protocols/oci/cart.ts'
+import { identitySourceFromOci, parseOciLogin, redactOciPassword, type OciLogin } from '../../protocols/oci/index.ts'
+import { sendTransfer } from './cart.ts'
+import type { RouteContext } from './index.ts'
+
+/** Login calls are a handful of fields; 256 KiB leaves room for long customer-defined values. */
+export const OCI_BODY_LIMIT = 256 * 1024
+
+/** Where the background FUNCTIONs look products up; the built-in catalog unless told otherwise. */
+export type CatalogFactory = (em: SqlEntityManager) => CatalogAdapter
+
+/**
+ * The OCI login (catalog start) call, `GET|POST /punchout/oci` (protocol.md §10). The buyer's
+ * browser is the client, so every answer is for a browser: a 303 to the one-time start link (the
+ * browser is already here: OCI has no StartPage document), the auto-submitting NEW_ITEM form to
+ * HOOK_URL for the background FUNCTIONs, or an HTML error page with a reference (surface 'html').
+ * USERNAME/PASSWORD authenticate the organization only; the person comes from the fields the
+ * customer's identity profile names, and is provisioned exactly as for cXML.
+ */
+export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { catalog?: CatalogFactory }): Promise<void> {
+  const { deps } = ctx
+  const catalogFor = ctx.catalog ?? builtinCatalog
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/punchout/oci',
+    config: { surface: 'html', journal: 'oci' },
+    bodyLimit: OCI_BODY_LIMIT,
+    schema: { hide: true },
+    handler: async (request, reply) => {
+      const rawQuery = queryString(request.url)
+      const body = Buffer.isBuffer(request.body) ? request.body : undefined
+      // First, so that even a call that fails to parse is journaled — without its PASSWORD.
+      request.journal!.body = journalBody(rawQuery, body, request.body !== undefined && !body)
+      const login = parseOrMalformed(request, rawQuery, body)
+      const customer = await authenticateOci(request.em, deps.hasher, login.username, login.password)
+      request.journal!.customerId = customer.id
+      request.log = request.log.child({ customerId: customer.id, ociFunction: login.function })
+      switch (login.function) {
+        case undefined:
+          return interactive(request, reply, login, customer, 'create')
+        case 'DETAIL':
+          return interactive(request, reply, login, customer, 'create', login.productId)
+        case 'SOURCING':
+          return interactive(request, reply, login, customer, 'source')
+        case 'VALIDATE':
+        case 'BACKGROUND_SEARCH':
+          return background(request, reply, login, customer)
+        case 'QUANTITY_CHECK':
+          // The built-in catalog keeps no stock levels; SAP's own catalog extension (hybris OCI)
+          // offers no QUANTITY_CHECK either. Refused after authentication, so it is attributed.
+          throw new PunchgateError(
+            'PG_ERR_OCI_FUNCTION_UNSUPPORTED',
+            'This catalog keeps no stock levels, so it cannot answer FUNCTION=QUANTITY_CHECK. Open the catalog, or ask the supplier about availability.',
+          )
+      }
+    },
+  })
+
+  function parseOrMalformed(request: FastifyRequest, rawQuery: string, body: Buffer | undefined): OciLogin {
+    try {
+      if (request.body !== undefined && !body) {
+        throw new PunchgateError('PG_ERR_OCI_INVALID', 'The OCI call must be sent as a form (application/x-www-form-urlencoded) or as a URL query.')
+      }
+      // A GET's query is the whole call: decode it like a form body, so a query in ISO-8859-1
+      // (non-Unicode SAP systems) reads as well as one in UTF-8.
+      return request.method === 'GET'
+        ? parseOciLogin({}, Buffer.from(rawQuery, /[^\u0000-\u00ff]/.test(rawQuery) ? 'utf8' : 'latin1'))
+        : parseOciLogin(request.query as Record<string, string | string[]>, body, request.headers['content-type'])
+    } catch (err) {
+      if (isPunchgateError(err) && err.code === 'PG_ERR_OCI_INVALID') request.journal!.outcome = 'malformed'
+      throw err
+    }
+  }
+
+  /** No FUNCTION, DETAIL and SOURCING: the buyer shops, as themselves, in the storefront. */
+  async function interactive(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    login: OciLogin,
+    customer: Customer,
+    operation: 'create' | 'source',
+    selectedSku?: string,
+  ) {
+    const { startUrl } = await setup(request, login, customer, operation, selectedSku)
+    // The start link is a one-time credential: keep it out of caches and Referer headers.
+    return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(startUrl, 303)
+  }
+
+  /**
+   * VALIDATE and BACKGROUND_SEARCH: no UI; the NEW_ITEM fields go straight back to HOOK_URL.
+   * The catalog is asked before anything is provisioned, so a call for an unknown product
+   * changes nothing (it is journaled, with its customer).
+   */
+  async function background(request: FastifyRequest, reply: FastifyReply, login: OciLogin, customer: Customer) {
+    const catalog = catalogFor(request.em)
+    const quantity = login.quantity ?? 1
+    if (!(quantity > 0 && quantity <= 1e9)) {
+      throw new PunchgateError('PG_ERR_OCI_INVALID', `QUANTITY must be more than zero (and at most 1000000000), not ${quantity}.`)
+    }
+    let lines: BackgroundLine[]
+    let note: Record<string, unknown>
+    if (login.function === 'VALIDATE') {
+      const sku = login.productId!
+      const item = await catalog.product(customer.id, sku)
+      if (!item) {
+        throw new PunchgateError('PG_ERR_OCI_INVALID', `The product ${JSON.stringify(sku.slice(0, 100))} (PRODUCTID) is not in this catalog, so it cannot be validated. It may have been discontinued; search the catalog for a replacement.`)
+      }
+      lines = [{ item, quantity }]
+      note = { productId: sku, quantity, unitPrice: item.unitPrice, currency: item.currency, contractPrice: item.contract }
+    } else {
+      // Hook receivers drop the tail of large OCI carts (protocol.md §11.15): the first hits only.
+      const hits = await catalog.search(customer.id, login.searchString!, OCI_LARGE_CART_LINES + 1)
+      lines = hits.slice(0, OCI_LARGE_CART_LINES).map((item) => ({ item, quantity }))
+      note = { searchString: login.searchString, hits: lines.map((l) => l.item.sku), truncated: hits.length > OCI_LARGE_CART_LINES }
+    }
+    const { session } = await setup(request, login, customer, 'create', login.function === 'VALIDATE' ? login.productId : undefined)
+    const { transfer } = await returnBackgroundCart(deps, request.em, session.id, { function: login.function as 'VALIDATE' | 'BACKGROUND_SEARCH', note }, lines)
+    return sendTransfer(request, reply, transfer)
+  }
+
+  async function setup(
+    request: FastifyRequest,
+    login: OciLogin,
+    customer: Customer,
+    operation: SetupInput['operation'],
+    selectedSku?: string,
+  ): Promise<SetupResult> {
+    try {
+      const result = await setupSession(deps, request.em, {
+        protocol: 'oci',
+        customer,
+        operation,
+        ...(login.hookUrl ? { returnUrl: login.hookUrl } : {}),
+        // OCI has no test/production flag; the customer's OCI credential decides where it lands.
+        deploymentMode: 'production',
+        identitySource: identitySourceFromOci(login),
+        restoredItems: [],
+        ...(selectedSku ? { selectedSku } : {}),
+        protocolContext: { oci: ociContext(login) },
+      })
+      request.journal!.sessionId = result.session.id
+      request.log = request.log.child({ sessionId: result.session.id })
+      return result
+    } catch (err) {
+      if (err instanceof SetupRefused) request.journal!.sessionId = err.sessionId
+      throw err
+    }
+  }
+}
+
+/** What the cart return must echo (protocol.md §11.13) and what the storefront opens on. */
+function ociContext(login: OciLogin): NonNullable<SessionProtocolContext['oci']> {
+  const oci: NonNullable<SessionProtocolContext['oci']> = {}
+  if (login.ociVersion !== undefined) oci.version = login.ociVersion
+  if (login.okCode !== undefined) oci.okCode = login.okCode
+  if (login.target !== undefined) oci.target = login.target
+  if (login.caller !== undefined) oci.caller = login.caller
+  if (login.function !== undefined) oci.function = login.function
+  if (login.function === 'SOURCING' && login.searchString !== undefined) oci.searchString = login.searchString
+  return oci
+}
+
+/** The query string exactly as sent (still percent-encoded), without the leading `?`. */
+function queryString(url: string): string {
+  const at = url.indexOf('?')
+  return at === -1 ? '' : url.slice(at + 1)
+}
+
+/**
+ * The journal keeps the call as received with PASSWORD replaced: the query string, then (for a
+ * POST) a line break and the form body. Body bytes go through latin1 so they are kept exactly
+ * whatever the charset; a body that is not a form is not kept at all (it could hold the
+ * password in a shape the redaction does not know).
+ */
+function journalBody(rawQuery: string, body: Buffer | undefined, foreignBody: boolean): Buffer {
+  const parts: Buffer[] = []
+  if (rawQuery) parts.push(Buffer.from(redactOciPassword(rawQuery), 'utf8'))
+  if (body && body.length > 0) parts.push(Buffer.from(redactOciPassword(body.toString('latin1')), 'latin1'))
+  else if (foreignBody) parts.push(Buffer.from('[body not form-encoded: not kept]', 'utf8'))
+  return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from('\n'), p])))
+}

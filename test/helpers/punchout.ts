@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify'
+import type { SqlEntityManager } from '@mikro-orm/postgresql'
+import { DEMO_PRODUCTS } from '../../src/cli/demo-products.ts'
+import { STOREFRONT_TOKEN } from './app.ts'
+import { cxmlAnswer, postCxml, setupRequest, type SetupOptions } from './fixtures.ts'
+
+/** Runs a setup request and follows the start link: a started session, ready for a cart. */
+export async function startedSession(app: FastifyInstance, options: SetupOptions = {}) {
+  const res = await postCxml(app, setupRequest(options))
+  const answer = cxmlAnswer(res.body)
+  if (answer.code !== 200) throw new Error(`setup failed: ${res.body}`)
+  const start = await app.inject({ method: 'GET', url: new URL(answer.startPage!).pathname })
+  const location = new URL(start.headers.location as string)
+  const assertion = location.searchParams.get('assertion')!
+  const claims = JSON.parse(Buffer.from(assertion.split('.')[1]!, 'base64url').toString('utf8'))
+  return { sid: claims.sid as string, assertion, claims, loginPath: `${location.pathname}${location.search}` }
+}
+
+export const storefrontHeaders = { authorization: `Bearer ${STOREFRONT_TOKEN}` }
+
+export const returnCart = (app: FastifyInstance, sid: string, items: unknown[], accept?: string) =>
+  app.inject({
+    method: 'POST', url: `/punchout/sessions/${sid}/cart`,
+    headers: { ...storefrontHeaders, ...(accept ? { accept } : {}) },
+    payload: { items },
+  })
+
+/** The demo catalog, for storefront tests. */
+export async function seedCatalog(em: SqlEntityManager): Promise<void> {
+  for (const p of DEMO_PRODUCTS) {
+    await em.execute(
+      `insert into products (sku, name, description, list_price, currency, unit_of_measure, unspsc, manufacturer_name, manufacturer_part_id, lead_time_days)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (sku) do nothing`,
+      [p.sku, p.name, p.description, p.listPrice, p.currency, p.unitOfMeasure, p.unspsc, p.manufacturerName, p.manufacturerPartId, p.leadTimeDays],
+    )
+  }
+}
+
+/** Decodes the hidden field of an auto-post page (one field: cxml-urlencoded or cxml-base64). */
+export function hiddenFields(page: string): Array<[string, string]> {
+  const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n))).replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  return [...page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescape(m[1]!), unescape(m[2]!)])
+}

@@ -1,0 +1,144 @@
+import t from 'tap'
+import { JournalEntry, PunchoutSession, BuyerUser } from '../../src/persistence/entities/index.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { assertValidCxml } from '../helpers/cxml-dtd.ts'
+import { addCredential, createCustomer, cxmlAnswer, postCxml, setupRequest } from '../helpers/fixtures.ts'
+
+t.test('PunchOutSetupRequest create', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const customer = await createCustomer(app)
+  await addCredential(app, customer.id, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-BUYER-1', sharedSecret: 's3cret-shared' })
+  const em = () => db.orm.em.fork()
+
+  t.test('answers 200 with a one-time StartPage under PUBLIC_URL, valid against the DTD', async (t) => {
+    const res = await postCxml(app, setupRequest({ payloadID: 'create-1@buyer' }))
+    t.equal(res.statusCode, 200)
+    t.match(res.headers['content-type'], /^text\/xml/)
+    const answer = cxmlAnswer(res.body)
+    t.equal(answer.code, 200)
+    t.match(answer.startPage, /^https:\/\/gateway\.test\/punchout\/start\/[A-Za-z0-9_-]{43}$/)
+    await assertValidCxml(t, res.body)
+  })
+
+  t.test('creates the buyer user from the Extrinsics and a provisioned session', async (t) => {
+    await postCxml(app, setupRequest({ payloadID: 'create-2@buyer', buyerCookie: ' padded-cookie \n' }))
+    const user = await em().findOneOrFail(BuyerUser, { customerId: customer.id, uniqueName: 'jane' })
+    t.equal(user.email, 'jane@buyer.example.com')
+    const session = await em().findOneOrFail(PunchoutSession, { payloadId: 'create-2@buyer' })
+    t.equal(session.status, 'provisioned')
+    t.equal(session.userId, user.id)
+    t.equal(session.returnUrl, 'https://buyer.example.com/punchout/return?x=1&y=2')
+  })
+
+  t.test('journals the request with its bytes, SharedSecret redacted, before answering', async (t) => {
+    await postCxml(app, setupRequest({ payloadID: 'create-3@buyer' }))
+    const entry = await em().findOneOrFail(JournalEntry, { payloadId: 'create-3@buyer' })
+    const raw = Buffer.from(entry.requestBody!).toString('utf8')
+    t.equal(entry.channel, 'cxml')
+    t.equal(entry.outcome, 'ok')
+    t.equal(entry.protocolStatus, 200)
+    t.equal(entry.customerId, customer.id)
+    t.ok(entry.sessionId)
+    t.match(raw, /<SharedSecret>\*\*\*<\/SharedSecret>/)
+    t.notMatch(raw, /s3cret-shared/)
+    t.match(entry.responseBody, /<StartPage>/)
+  })
+
+  t.test('a wrong secret is 401, creates nothing, and is journaled as refused', async (t) => {
+    const res = await postCxml(app, setupRequest({ payloadID: 'bad-secret@buyer', secret: 's3cret-sharee', extrinsics: [['UniqueName', 'mallory']] }))
+    t.equal(res.statusCode, 401)
+    const answer = cxmlAnswer(res.body)
+    t.equal(answer.code, 401)
+    t.match(answer.detail, /shared secret/i)
+    await assertValidCxml(t, res.body)
+    t.equal(await em().count(BuyerUser, { uniqueName: 'mallory' }), 0)
+    t.equal(await em().count(PunchoutSession, { payloadId: 'bad-secret@buyer' }), 0)
+    const entry = await em().findOneOrFail(JournalEntry, { payloadId: 'bad-secret@buyer' })
+    t.equal(entry.outcome, 'refused')
+    t.equal(entry.errorCode, 'PG_ERR_AUTH_BAD_SECRET')
+  })
+
+  t.test('an unknown identity is 401', async (t) => {
+    const res = await postCxml(app, setupRequest({ from: [['NetworkID', 'AN-NOBODY']] }))
+    t.equal(cxmlAnswer(res.body).code, 401)
+    t.match(cxmlAnswer(res.body).detail, /No customer is set up for NetworkID:AN-NOBODY/)
+  })
+
+  t.test('a missing SharedSecret is 401', async (t) => {
+    const res = await postCxml(app, setupRequest({ secret: null }))
+    t.equal(cxmlAnswer(res.body).code, 401)
+  })
+
+  t.test('From decides the customer; a network identity in Sender does not (Ariba)', async (t) => {
+    const res = await postCxml(app, setupRequest({ sender: ['AribaNetworkUserId', 'sysadmin@ariba.com'] }))
+    t.equal(cxmlAnswer(res.body).code, 200)
+  })
+
+  t.test('credential domains compare case-insensitively, identities exactly', async (t) => {
+    t.equal(cxmlAnswer((await postCxml(app, setupRequest({ from: [['networkid', 'AN-BUYER-1']] }))).body).code, 200)
+    t.equal(cxmlAnswer((await postCxml(app, setupRequest({ from: [['NetworkID', 'an-buyer-1']] }))).body).code, 401)
+  })
+
+  t.test('a BrowserFormPost off the allow-list is 403 and leaves only a failed session', async (t) => {
+    const res = await postCxml(app, setupRequest({ payloadID: 'evil-return@buyer', browserFormPost: 'https://buyer.example.com.evil.test/x', extrinsics: [['UniqueName', 'eve']] }))
+    t.equal(res.statusCode, 403)
+    t.equal(cxmlAnswer(res.body).code, 403)
+    t.match(cxmlAnswer(res.body).detail, /not on the customer's allow-list/)
+    t.equal(await em().count(BuyerUser, { uniqueName: 'eve' }), 0)
+    const session = await em().findOneOrFail(PunchoutSession, { payloadId: 'evil-return@buyer' })
+    t.equal(session.status, 'failed')
+    t.equal(session.failureCode, 'PG_ERR_RETURN_URL_REFUSED')
+  })
+
+  for (const url of ['javascript:alert(1)', 'https://buyer.example.com@evil.test/', 'http://buyer.example.com/', '//evil.test', 'https://buyer.example.com/a\nb']) {
+    t.test(`refuses return URL ${JSON.stringify(url)}`, async (t) => {
+      const res = await postCxml(app, setupRequest({ browserFormPost: url }))
+      t.equal(cxmlAnswer(res.body).code, 403)
+    })
+  }
+
+  t.test('a create without BrowserFormPost is 400', async (t) => {
+    const res = await postCxml(app, setupRequest({ browserFormPost: null }))
+    t.equal(cxmlAnswer(res.body).code, 400)
+    t.match(cxmlAnswer(res.body).detail, /BrowserFormPost/)
+  })
+})
+
+t.test('malformed and hostile documents', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const em = () => db.orm.em.fork()
+  const cases: Array<[string, string]> = [
+    ['not XML', 'hello'],
+    ['unclosed tag', '<cXML payloadID="x" timestamp="t"><Header></cXML>'],
+    ['root is not cXML', '<?xml version="1.0"?><Envelope/>'],
+    ['entity declaration', '<?xml version="1.0"?><!DOCTYPE cXML [<!ENTITY x SYSTEM "file:///etc/passwd">]><cXML payloadID="x" timestamp="t">&x;</cXML>'],
+    ['prototype-polluting tag', '<cXML payloadID="x" timestamp="t"><__proto__><polluted>1</polluted></__proto__></cXML>'],
+    ['empty body', ''],
+  ]
+  for (const [name, body] of cases) {
+    t.test(`${name}: cXML 400, never HTML or a stack trace, journaled as malformed`, async (t) => {
+      const before = await em().count(JournalEntry, {})
+      const res = await postCxml(app, body)
+      t.equal(res.statusCode, 400)
+      t.match(res.headers['content-type'], /^text\/xml/)
+      t.equal(cxmlAnswer(res.body).code, 400)
+      t.notMatch(res.body, /at [\w.]+ \(|node_modules|Error:/)
+      t.equal(({} as Record<string, unknown>).polluted, undefined)
+      const entries = await em().find(JournalEntry, {}, { orderBy: { id: 'desc' }, limit: 1 })
+      t.equal(await em().count(JournalEntry, {}), before + 1)
+      t.equal(entries[0]!.outcome, 'malformed')
+    })
+  }
+
+  t.test('a JSON body on the cXML endpoint is refused', async (t) => {
+    const res = await app.inject({ method: 'POST', url: '/punchout/cxml', headers: { 'content-type': 'application/json' }, payload: '{}' })
+    t.equal(res.statusCode, 400)
+    t.equal(cxmlAnswer(res.body).code, 400)
+  })
+
+  t.test('a body over the limit is 413 with a cXML answer', async (t) => {
+    const res = await postCxml(app, `<cXML>${'x'.repeat(5 * 1024 * 1024)}</cXML>`)
+    t.equal(res.statusCode, 413)
+    t.equal(cxmlAnswer(res.body).code, 413)
+  })
+})
