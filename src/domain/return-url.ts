@@ -5,7 +5,8 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 /**
  * Checks a return URL (cXML BrowserFormPost, OCI HOOK_URL) against the customer's allow-list and
  * returns the normalized URL to post to — never the raw string (security.md §6.3).
- * Allow-list entries are `host[:port][/path-prefix]`; https is required except for local hosts.
+ * Allow-list entries are `[http://]host[:port][/path-prefix]`: https is required unless the entry
+ * names http explicitly (a buyer's test system) or the host is local.
  */
 export function checkReturnUrl(raw: string, allowList: readonly string[]): string {
   const refuse = (why: string): never => {
@@ -18,26 +19,40 @@ export function checkReturnUrl(raw: string, allowList: readonly string[]): strin
   } catch {
     return refuse('it is not an absolute URL')
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname))) {
-    refuse(`scheme ${url.protocol.replace(/:$/, '')} is not allowed (https only)`)
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') refuse(`scheme ${url.protocol.replace(/:$/, '')} is not allowed`)
   if (url.username || url.password) refuse('it carries a user name or password')
-  const host = url.hostname.replace(/\.$/, '')
-  const allowed = allowList.some((entry) => matchesEntry(url, host, entry))
-  if (!allowed) refuse(`host ${url.host} is not on the customer's allow-list`)
+  const entries = allowList.map(parseEntry).filter((e): e is AllowEntry => e !== undefined)
+  const hostMatches = entries.filter((e) => matchesHost(url, e))
+  if (hostMatches.length === 0) refuse(`host ${url.host} is not on the customer's allow-list`)
+  const httpAllowed = LOCAL_HOSTS.has(url.hostname) || hostMatches.some((e) => e.http)
+  if (url.protocol === 'http:' && !httpAllowed) refuse('http is not allowed for this host (https only)')
+  if (!hostMatches.some((e) => matchesPath(url, e.pathPrefix))) refuse(`path ${url.pathname} is outside the allowed paths`)
   return url.href
 }
 
-function matchesEntry(url: URL, host: string, entry: string): boolean {
-  let pattern: URL
+interface AllowEntry {
+  hostname: string
+  port: string
+  pathPrefix: string
+  http: boolean
+}
+
+function parseEntry(entry: string): AllowEntry | undefined {
+  const trimmed = entry.trim()
+  const http = /^http:\/\//i.test(trimmed)
   try {
-    pattern = new URL(`${url.protocol}//${entry.trim()}`)
+    const u = new URL(/^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`)
+    return { hostname: u.hostname.replace(/\.$/, ''), port: u.port, pathPrefix: u.pathname, http }
   } catch {
-    return false
+    return undefined
   }
-  if (pattern.hostname.replace(/\.$/, '') !== host) return false
-  if (pattern.port !== url.port) return false
-  const prefix = pattern.pathname
+}
+
+function matchesHost(url: URL, entry: AllowEntry): boolean {
+  return url.hostname.replace(/\.$/, '') === entry.hostname && url.port === entry.port
+}
+
+function matchesPath(url: URL, prefix: string): boolean {
   if (prefix === '/' || prefix === '') return true
   return url.pathname === prefix || url.pathname.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`)
 }

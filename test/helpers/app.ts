@@ -5,7 +5,7 @@ import pino from 'pino'
 import { loadConfig, type Config } from '../../src/config/index.ts'
 import { buildApp, type App } from '../../src/http/app.ts'
 import { MEMORY } from '../../src/persistence/database.ts'
-import { REDACT_PATHS } from '../../src/http/logging.ts'
+import { REDACT_PATHS, loggerOptions } from '../../src/http/logging.ts'
 
 /** tap's `t`, as far as the helpers need it. */
 export interface TestLike {
@@ -52,7 +52,9 @@ export async function buildTestApp(t: TestLike, env: Record<string, string> = {}
       this.now = new Date(this.now.getTime() + seconds * 1000)
     },
   }
-  const loggerInstance = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '***' } }, sink)
+  // The production request serializer too: it redacts start links and OCI passwords in URLs.
+  const { serializers } = loggerOptions({ logLevel: 'info' }) as { serializers: pino.LoggerOptions['serializers'] }
+  const loggerInstance = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '***' }, serializers }, sink)
   const built = await buildApp(config, { now: () => clock.now, loggerInstance })
   t.teardown(async () => {
     await built.app.close()

@@ -49,7 +49,7 @@ export function parseCxmlTimestamp(raw: string): Date | undefined {
   }
   m = RUBY.exec(value)
   if (m !== null) {
-    return fromParts(Number(m[8]), month(m[1]!), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), 0, offsetMinutes(m[7]))
+    return fromParts(Number(m[7]), month(m[1]!), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), 0, offsetMinutes(m[6]))
   }
   m = RFC2822.exec(value)
   if (m !== null) {

@@ -1,0 +1,122 @@
+import t from 'tap'
+import { BuyerUser, PunchoutSession } from '../../src/persistence/entities/index.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { assertValidCxml } from '../helpers/cxml-dtd.ts'
+import { addCredential, createCustomer, cxmlAnswer, fixture, postCxml } from '../helpers/fixtures.ts'
+
+/**
+ * Every real request in the corpus gets the right answer from a customer configured the way its
+ * buyer system would be: the From credential and secret it carries, its return host allowed.
+ */
+interface Case {
+  file: string
+  credential: { domain: string; identity: string; sharedSecret: string }
+  customer?: Record<string, unknown>
+  expect: number
+  check?: (t: Tap.Test, body: string, ctx: { em: () => import('@mikro-orm/postgresql').SqlEntityManager; customerId: string }) => Promise<void>
+}
+
+type Tap = { Test: Parameters<Parameters<typeof t.test>[1]>[0] }
+declare namespace Tap { type Test = Parameters<Parameters<typeof t.test>[1]>[0] }
+
+const CASES: Case[] = [
+  {
+    file: 'ariba-profile-request-no-doctype.xml',
+    credential: { domain: 'AribaNetworkUserId', identity: 'admin@acme.com', sharedSecret: 'abracadabra' },
+    expect: 200,
+    async check(t, body) {
+      t.match(body, /<ProfileResponse effectiveDate="[^"]+">/)
+      t.match(body, /<Transaction requestName="PunchOutSetupRequest">\s*<URL>https:\/\/gateway\.test\/punchout\/cxml<\/URL>/)
+    },
+  },
+  {
+    file: 'coupa-setup-create-extrinsics-rubytime-timestamp.xml',
+    credential: { domain: 'DUNS', identity: 'coupa-t', sharedSecret: 'test' },
+    customer: { identityProfile: 'coupa', returnUrlHosts: ['qa.coupahost.com'] },
+    expect: 200,
+    async check(t, _body, { em, customerId }) {
+      const user = await em().findOneOrFail(BuyerUser, { customerId })
+      t.match(user, { uniqueName: 'jim', email: 'jim@coupa.com', displayName: 'Jim Halpert', businessUnit: 'COUPA' })
+    },
+  },
+  {
+    file: 'equallevel-setup-create-grainger-many-user-extrinsics.xml',
+    credential: { domain: 'NetworkId', identity: '080230982', sharedSecret: '805422672' },
+    customer: { returnUrlHosts: ['localhost:3000'] },
+    expect: 200,
+    async check(t, _body, { em, customerId }) {
+      const user = await em().findOneOrFail(BuyerUser, { customerId })
+      t.ok(user.email?.includes('@'))
+      t.ok(user.displayName)
+    },
+  },
+  {
+    file: 'generic-setup-edit-shape-selecteditem-itemout.xml',
+    credential: { domain: 'NetworkId', identity: 'inbound@prominate-platform.com', sharedSecret: 's3cr3t' },
+    customer: { returnUrlHosts: ['prominate-platform.com'] },
+    expect: 200,
+    async check(t, _body, { em, customerId }) {
+      const session = await em().findOneOrFail(PunchoutSession, { customerId })
+      t.equal(session.deploymentMode, 'test')
+      t.ok(session.selectedSku)
+    },
+  },
+  ...['iesa-setup-create-minimal-whitespace-urls.xml', 'iesa-setup-create-shipto-whitespace-urls.xml'].flatMap((file): Case[] => [
+    {
+      file,
+      credential: { domain: 'DUNS', identity: 'punchout@test.com', sharedSecret: '{shared secret in here}' },
+      customer: { returnUrlHosts: ['http://return_to_supplier_url.com'] },
+      expect: 400,
+      async check(t, body) {
+        t.match(cxmlAnswer(body).detail, /does not identify the buyer: no unique name or email\. Looked in: .*Extrinsic "UserEmail"/)
+      },
+    },
+    {
+      file,
+      credential: { domain: 'DUNS', identity: 'punchout@test.com', sharedSecret: '{shared secret in here}' },
+      customer: { returnUrlHosts: ['http://return_to_supplier_url.com'], provisioning: { allowUnidentifiedBuyers: true } },
+      expect: 200,
+      async check(t, _body, { em, customerId }) {
+        const session = await em().findOneOrFail(PunchoutSession, { customerId })
+        t.same(session.flags, ['unidentified-buyer'])
+        t.equal(session.returnUrl, 'http://return_to_supplier_url.com/')
+        const user = await em().findOneOrFail(BuyerUser, { id: session.userId! })
+        t.match(user.displayName, /^Unidentified buyer of /)
+      },
+    },
+  ]),
+  ...[
+    ['coupa-orderrequest-new-1.2.014.xml', 'NetworkID', 'kasdflkjasdf', 'alsdkfjalksdjflaksjdfklj'],
+    ['generic-orderrequest-new-deploymenttest-multi-item.xml', 'NetworkId', 'inbound@prominate-platform.com', 'coyote'],
+    ['officedepot-confirmation-request-detail.xml', 'NetworkID', 'AN01000000147', 'welcome'],
+    ['generic-shipnotice-fulfill-dtd.xml', 'NetworkId', 'AN00000123', 'abracadabra'],
+  ].map(([file, domain, identity, sharedSecret]): Case => ({
+    file: file!,
+    credential: { domain: domain!, identity: identity!, sharedSecret: sharedSecret! },
+    expect: 406,
+    async check(t, body) {
+      t.match(cxmlAnswer(body).detail, /is not supported by this gateway/)
+    },
+  })),
+]
+
+for (const c of CASES) {
+  t.test(`${c.file}${c.customer?.provisioning ? ' (unidentified buyers allowed)' : ''} → ${c.expect}`, async (t) => {
+    const { app, db } = await buildTestApp(t)
+    const customer = await createCustomer(app, c.customer ?? {})
+    await addCredential(app, customer.id, { protocol: 'cxml', ...c.credential })
+    const res = await postCxml(app, fixture(`cxml/${c.file}`), 'text/xml')
+    t.equal(cxmlAnswer(res.body).code, c.expect, cxmlAnswer(res.body).detail)
+    await assertValidCxml(t, res.body)
+    await c.check?.(t, res.body, { em: () => db.orm.em.fork(), customerId: customer.id })
+  })
+}
+
+for (const file of ['generic-poom-cdata-shortname-duns.xml', 'globalindustrial-poom-edit-single-item.xml', 'generic-setup-response-200.xml']) {
+  t.test(`${file} is not a request: a cXML refusal, not a crash`, async (t) => {
+    const { app } = await buildTestApp(t)
+    const res = await postCxml(app, fixture(`cxml/${file}`), 'text/xml')
+    t.ok([400, 406].includes(cxmlAnswer(res.body).code))
+    await assertValidCxml(t, res.body)
+  })
+}
