@@ -43,7 +43,7 @@ export async function provisionBuyer(
     timeline.record('user.refused_disabled', { userId: user.id })
     throw new PunchgateError(
       'PG_ERR_USER_DISABLED',
-      `The user ${user.uniqueName} of ${customer.name} is disabled on the supplier side; ask the supplier to re-enable them.`,
+      `The user ${user.uniqueName} of ${customer.name} is disabled on the supplier side. Ask the supplier to re-enable them.`,
     )
   }
   const requested = person.roles.length > 0 ? person.roles : [policy.defaultRole]
@@ -187,7 +187,7 @@ async function resolveRoles(
       timeline.record('role.rejected', { role: name })
       throw new PunchgateError(
         'PG_ERR_ROLE_REJECTED',
-        `The role "${name}" is not known to the supplier and ${customer.name} refuses unknown roles; ask the supplier to map it.`,
+        `The role "${name}" is not known to the supplier and ${customer.name} refuses unknown roles. Ask the supplier to map it.`,
       )
     }
   }

@@ -115,7 +115,7 @@ async function flushOrConflict(em: SqlEntityManager, name: string): Promise<void
   } catch (err) {
     // A setup request or another admin created the same role a moment earlier.
     if (err instanceof UniqueConstraintViolationException) {
-      throw new PunchgateError('PG_ERR_CONFLICT', `The role "${name}" was created at the same time by another request; send the change again.`)
+      throw new PunchgateError('PG_ERR_CONFLICT', `The role "${name}" was created at the same time by another request. Send the change again.`)
     }
     throw err
   }

@@ -32,7 +32,7 @@ export const userView = (u: BuyerUser): UserView => ({
 /** `%` and `_` in a search term are literal characters, not wildcards. */
 const likeTerm = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
-/** A customer's users, oldest first; every filter is a bound parameter, never SQL text. */
+/** A customer's users, oldest first. Filter values go in as query parameters, never spliced into SQL. */
 export async function listUsers(em: SqlEntityManager, customerId: string, query: UserListQuery): Promise<UserView[]> {
   await getCustomer(em, customerId)
   const qb = em.createQueryBuilder(BuyerUser, 'u').where({ customerId })

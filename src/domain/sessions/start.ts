@@ -80,7 +80,7 @@ async function refusal(em: SqlEntityManager, hash: string, now: Date): Promise<S
 }
 
 async function refuseDisabled(em: SqlEntityManager, session: PunchoutSession, user: BuyerUser, customer: Customer, now: Date): Promise<StartRefused> {
-  const text = `The user ${user.uniqueName} of ${customer.name} is disabled on the supplier side; ask the supplier to re-enable them.`
+  const text = `The user ${user.uniqueName} of ${customer.name} is disabled on the supplier side. Ask the supplier to re-enable them.`
   Object.assign(session, { status: 'failed', failureCode: 'PG_ERR_USER_DISABLED', failureText: text, updatedAt: now })
   em.create(SessionEvent, { sessionId: session.id, at: now, type: 'start.refused_disabled', data: { userId: user.id } } as SessionEvent)
   await em.flush()

@@ -84,7 +84,22 @@ const NAMES: Record<Charset, string> = {
   'us-ascii': 'US-ASCII',
 }
 
+/**
+ * windows-1252 bytes 0x80-0x9F (WHATWG table; undefined slots stay U+0081 etc.). Decoded by hand
+ * because Node 20's TextDecoder('windows-1252') takes a latin1 fast path and returns U+0080
+ * instead of € for 0x80 (nodejs/node#56542).
+ */
+const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178'
+
+function decodeWindows1252(bytes: Buffer): string {
+  const text = bytes.toString('latin1')
+  return /[\x80-\x9f]/.test(text) ? text.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!) : text
+}
+
 function decodeWith(charset: Charset, bytes: Buffer): string {
+  // Every byte is a character in windows-1252, so there is nothing to reject.
+  if (charset === 'windows-1252') return decodeWindows1252(bytes)
   if (charset === 'us-ascii') {
     const bad = bytes.findIndex((b) => b > 0x7f)
     if (bad >= 0) throw encodingError(`The body is declared US-ASCII but byte ${bad} is 0x${bytes[bad]!.toString(16)}; declare the real encoding (usually UTF-8).`)

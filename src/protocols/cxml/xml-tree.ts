@@ -77,8 +77,8 @@ export function parseCxmlRoot(xml: string): XmlElement {
     throw parserFailure(error)
   }
   const roots = Object.keys(tree).filter((k) => k !== TEXT && !k.startsWith('?'))
-  const count = roots.reduce((n, k) => n + (tree[k] as unknown[]).length, 0)
-  if (count !== 1) throw malformed(`An XML document has exactly one root element; this body has ${count} (${roots.join(', ')}).`)
+  const all = roots.flatMap((k) => (tree[k] as unknown[]).map(() => `<${k}>`))
+  if (all.length !== 1) throw malformed(`An XML document has exactly one root element; this body has ${all.length} (${all.join(', ')}).`)
   if (roots[0] !== 'cXML') throw malformed(`The root element is <${roots[0]}>; a cXML document starts with <cXML>.`)
   const root = (tree.cXML as XmlValue[])[0]!
   // `<cXML/>` or `<cXML>text</cXML>` parse to a string: treat as an element without attributes.

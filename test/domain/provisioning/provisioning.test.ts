@@ -36,7 +36,7 @@ t.test(`corpus samples create their user from the profile (${db})`, async (t) =>
       t.match(session, { userId: user!.id, status: 'provisioned', grant: { roles: [{ name: 'buyer', status: 'mapped' }] } })
       t.same(session.grant.permissions, DEFAULT_PERMISSIONS)
       const events = (await timeline(app, session.id)).map((e) => e.type)
-      t.same(events.filter((e) => e.startsWith('user.') || e.startsWith('role.')), ['user.created', 'user.roles_changed', 'role.matched'])
+      t.same(events.filter((e) => e.startsWith('user.') || e.startsWith('role.')), ['user.created', 'role.matched', 'user.roles_changed'])
 
       // The same request again: the same user, matched, not duplicated.
       const again = await punchout(app, corpusBody(sample))
@@ -178,7 +178,7 @@ t.test('a disabled user is refused with a clear text; enabling restores them', a
   const id = payloadId('disabled')
   const refused = await punchout(app, setupRequest({ from, payloadID: id, extrinsics: jane() }))
   t.equal(refused.code, 403)
-  t.match(refused.detail, 'The user jane of Initech is disabled on the supplier side; ask the supplier to re-enable them.')
+  t.match(refused.detail, 'The user jane of Initech is disabled on the supplier side. Ask the supplier to re-enable them.')
   t.match(await sessionForPayload(app, id), { status: 'failed', failureCode: 'PG_ERR_USER_DISABLED' })
   t.equal((await api(app, 'POST', `/api/users/${user!.id}/enable`)).statusCode, 200)
   const again = await punchout(app, setupRequest({ from, extrinsics: jane() }))

@@ -1,0 +1,28 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config/index.ts'
+
+t.test('defaults make a working embedded configuration', async (t) => {
+  const config = loadConfig({})
+  t.match(config, { port: 3000, host: '127.0.0.1', dataDir: './data', publicUrl: 'http://127.0.0.1:3000', startTokenTtlSeconds: 300 })
+  t.equal(config.databaseUrl, undefined)
+  t.equal(config.storefrontLoginUrl, 'http://127.0.0.1:3000/shop/login')
+  t.ok(Object.isFrozen(config))
+})
+
+t.test('PUBLIC_URL is the base of every URL handed out', async (t) => {
+  t.equal(loadConfig({ PUBLIC_URL: 'https://punchout.example.com/' }).publicUrl, 'https://punchout.example.com')
+})
+
+t.test('a wrong value stops start-up naming the variable', async (t) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgres/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ PUNCHGATE_ADMIN_TOKEN: 'short' }, /PUNCHGATE_ADMIN_TOKEN: must be at least 16/],
+  ]
+  for (const [env, message] of cases) {
+    t.throws(() => loadConfig(env), ConfigError)
+    t.throws(() => loadConfig(env), { message })
+  }
+})

@@ -1,0 +1,118 @@
+import t from 'tap'
+import { AuditEntry, Credential } from '../../src/persistence/entities/index.ts'
+import { ADMIN_TOKEN, buildTestApp } from '../helpers/app.ts'
+import { adminHeaders, createCustomer } from '../helpers/fixtures.ts'
+
+t.test('admin API', async (t) => {
+  const { app, db, logs } = await buildTestApp(t)
+  const em = () => db.orm.em.fork()
+
+  t.test('requires a bearer token', async (t) => {
+    const res = await app.inject({ method: 'GET', url: '/api/customers' })
+    t.equal(res.statusCode, 401)
+    t.same(Object.keys(res.json()).sort(), ['code', 'message', 'reference'])
+    t.equal(res.json().code, 'PG_ERR_API_UNAUTHORIZED')
+    const wrong = await app.inject({ method: 'GET', url: '/api/customers', headers: { authorization: 'Bearer nope' } })
+    t.equal(wrong.statusCode, 401)
+  })
+
+  t.test('creates a customer with defaults, audited', async (t) => {
+    const res = await app.inject({ method: 'POST', url: '/api/customers', headers: adminHeaders, payload: { name: 'Globex', slug: 'globex', returnUrlHosts: ['buyer.globex.example'] } })
+    t.equal(res.statusCode, 201)
+    const body = res.json()
+    t.match(body, { name: 'Globex', slug: 'globex', tier: 'standard', identityProfile: 'generic', cartTransport: 'cxml-urlencoded' })
+    t.match(body.provisioning, { autoCreateUsers: true, updateProfiles: true, unknownRoles: 'pending', defaultRole: 'buyer' })
+    const audit = await em().findOneOrFail(AuditEntry, { targetId: body.id, action: 'customer.create' })
+    t.equal(audit.actor, 'bootstrap-admin')
+  })
+
+  t.test('refuses a duplicate slug with 409 and bad input with 400', async (t) => {
+    const dup = await app.inject({ method: 'POST', url: '/api/customers', headers: adminHeaders, payload: { name: 'Globex 2', slug: 'globex' } })
+    t.equal(dup.statusCode, 409)
+    t.equal(dup.json().code, 'PG_ERR_CONFLICT')
+    for (const payload of [{ slug: 'x' }, { name: 'A', slug: 'Not A Slug' }, { name: 'A', slug: 'a1', identityProfile: 'nope' }, { name: 'A', slug: 'a2', returnUrlHosts: ['javascript:alert(1)'] }]) {
+      const res = await app.inject({ method: 'POST', url: '/api/customers', headers: adminHeaders, payload })
+      t.equal(res.statusCode, 400, JSON.stringify(payload))
+      t.equal(res.json().code, 'PG_ERR_API_VALIDATION')
+    }
+    const proto = await app.inject({ method: 'POST', url: '/api/customers', headers: { ...adminHeaders, 'content-type': 'application/json' }, payload: '{"name":"P","slug":"p","__proto__":{"polluted":1}}' })
+    t.equal(proto.statusCode, 400)
+    t.equal(({} as Record<string, unknown>).polluted, undefined)
+  })
+
+  t.test('adds credentials: the secret is never echoed, stored only as a keyed hash, never logged', async (t) => {
+    const customer = await createCustomer(app)
+    const res = await app.inject({
+      method: 'POST', url: `/api/customers/${customer.id}/credentials`, headers: adminHeaders,
+      payload: { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-SECRET-TEST', sharedSecret: 'very-secret-value-1' },
+    })
+    t.equal(res.statusCode, 201)
+    t.notMatch(res.body, /very-secret-value-1/)
+    t.match(res.json(), { protocol: 'cxml', domain: 'networkid', identity: 'AN-SECRET-TEST' })
+    const stored = await em().findOneOrFail(Credential, { identity: 'AN-SECRET-TEST' })
+    t.notMatch(stored.secretHash, /very-secret/)
+    t.equal(stored.secretHash.length, 43)
+    const list = await app.inject({ method: 'GET', url: `/api/customers/${customer.id}/credentials`, headers: adminHeaders })
+    t.notMatch(list.body, /very-secret|secretHash/)
+    t.notMatch(logs.join('\n'), /very-secret-value-1/)
+    t.notMatch(logs.join('\n'), new RegExp(ADMIN_TOKEN))
+    const oci = await app.inject({ method: 'POST', url: `/api/customers/${customer.id}/credentials`, headers: adminHeaders, payload: { protocol: 'oci', username: 'srm-tech', password: 'oci-pass-1' } })
+    t.equal(oci.statusCode, 201)
+    t.match(oci.json(), { protocol: 'oci', domain: 'oci', identity: 'srm-tech' })
+  })
+
+  t.test('one identity belongs to one customer', async (t) => {
+    const a = await createCustomer(app)
+    const b = await createCustomer(app)
+    const payload = { protocol: 'cxml', domain: 'DUNS', identity: '123450000', sharedSecret: 'x' }
+    t.equal((await app.inject({ method: 'POST', url: `/api/customers/${a.id}/credentials`, headers: adminHeaders, payload })).statusCode, 201)
+    t.equal((await app.inject({ method: 'POST', url: `/api/customers/${b.id}/credentials`, headers: adminHeaders, payload })).statusCode, 409)
+  })
+
+  t.test('patches the policy and keeps what it does not mention', async (t) => {
+    const customer = await createCustomer(app)
+    const res = await app.inject({ method: 'PATCH', url: `/api/customers/${customer.id}`, headers: adminHeaders, payload: { provisioning: { unknownRoles: 'reject' }, tier: 'platinum' } })
+    t.equal(res.statusCode, 200)
+    t.match(res.json(), { tier: 'platinum', provisioning: { unknownRoles: 'reject', autoCreateUsers: true } })
+    const audit = await em().findOneOrFail(AuditEntry, { targetId: customer.id, action: 'customer.update' })
+    t.match(audit.before, { tier: 'standard' })
+    t.match(audit.after, { tier: 'platinum' })
+  })
+
+  t.test('unknown customer is 404', async (t) => {
+    const res = await app.inject({ method: 'GET', url: '/api/customers/00000000-0000-4000-8000-000000000000', headers: adminHeaders })
+    t.equal(res.statusCode, 404)
+  })
+
+  t.test('tokens: created once, usable, revocable; a storefront token cannot administer', async (t) => {
+    const created = await app.inject({ method: 'POST', url: '/api/tokens', headers: adminHeaders, payload: { name: 'shop', role: 'storefront' } })
+    t.equal(created.statusCode, 201)
+    const { token, id } = created.json()
+    t.match(token, /^pg_/)
+    const denied = await app.inject({ method: 'GET', url: '/api/customers', headers: { authorization: `Bearer ${token}` } })
+    t.equal(denied.statusCode, 403)
+    const list = await app.inject({ method: 'GET', url: '/api/tokens', headers: adminHeaders })
+    t.notMatch(list.body, new RegExp(token))
+    await app.inject({ method: 'POST', url: `/api/tokens/${id}/revoke`, headers: adminHeaders })
+    const revoked = await app.inject({ method: 'GET', url: '/api/customers', headers: { authorization: `Bearer ${token}` } })
+    t.equal(revoked.statusCode, 401)
+  })
+
+  t.test('the OpenAPI document is generated from the zod schemas', async (t) => {
+    const res = await app.inject({ method: 'GET', url: '/docs/json' })
+    t.equal(res.statusCode, 200)
+    const doc = res.json()
+    t.ok(doc.paths['/api/customers'].post.requestBody)
+    t.ok(doc.paths['/punchout/sessions/{sid}/cart'].post)
+    const html = await app.inject({ method: 'GET', url: '/docs' })
+    t.ok([200, 302].includes(html.statusCode))
+  })
+})
+
+t.test('health and readiness', async (t) => {
+  const { app } = await buildTestApp(t)
+  t.same((await app.inject({ method: 'GET', url: '/healthz' })).json(), { status: 'ok' })
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  t.equal(ready.statusCode, 200)
+  t.equal(ready.json().status, 'ready')
+})
