@@ -11,10 +11,10 @@ export const userListQuerySchema = z.object({
 })
 export type UserListQuery = z.infer<typeof userListQuerySchema>
 
-/** Why an admin disables or re-enables a user: kept in the audit log. */
+/** Why an admin disables or re-enables a user: kept in the audit log. The body is optional (Fastify passes null). */
 export const userStatusBodySchema = z
   .object({ reason: z.string().trim().min(1).max(1000).optional() })
-  .optional()
+  .nullish()
 
 export const userSchema = z.object({
   id: z.uuid(),

@@ -86,11 +86,20 @@ function toItem(row: ProductRow): CatalogItem {
   }
 }
 
+/**
+ * MikroORM inlines the (escaped) values before the driver sees the SQL, and the PGlite knex
+ * dialect runs any SQL containing `;` — even inside a quoted value such as a search for `a;b` —
+ * as a batch that answers one row list per statement. The batch is still one statement.
+ */
+function rowsOf(result: ProductRow[] | ProductRow[][]): ProductRow[] {
+  return result.length > 0 && Array.isArray(result[0]) ? (result.at(-1) as ProductRow[]) : (result as ProductRow[])
+}
+
 /** The built-in catalog: the reference storefront's tables, every value bound as a parameter. */
 export function builtinCatalog(em: SqlEntityManager): CatalogAdapter {
   return {
     async product(customerId, sku) {
-      const rows = await em.execute<ProductRow[]>(`${SELECT} where p.sku = ?`, [customerId, sku])
+      const rows = rowsOf(await em.execute(`${SELECT} where p.sku = ?`, [customerId, sku]))
       return rows[0] ? toItem(rows[0]) : undefined
     },
     async search(customerId, text, limit) {
@@ -98,10 +107,7 @@ export function builtinCatalog(em: SqlEntityManager): CatalogAdapter {
       if (words.length === 0 || limit <= 0) return []
       const clause = words.map(() => `(p.sku ilike ? escape '\\' or p.name ilike ? escape '\\' or p.description ilike ? escape '\\')`)
       const params = words.flatMap((w) => [likePattern(w), likePattern(w), likePattern(w)])
-      const rows = await em.execute<ProductRow[]>(
-        `${SELECT} where ${clause.join(' and ')} order by p.sku limit ?`,
-        [customerId, ...params, Math.floor(limit)],
-      )
+      const rows = rowsOf(await em.execute(`${SELECT} where ${clause.join(' and ')} order by p.sku limit ?`, [customerId, ...params, Math.floor(limit)]))
       return rows.map(toItem)
     },
   }

@@ -92,6 +92,12 @@ t.test('OCI FUNCTIONs', async (t) => {
     t.equal(session, undefined)
   })
 
+  t.test('VALIDATE of a PRODUCTID with SQL in it is just an unknown product', async (t) => {
+    const res = await ociGet(app, loginParams({ FUNCTION: 'VALIDATE', PRODUCTID: "GLV-NIT-L'; delete from products;--", QUANTITY: '1' }))
+    t.equal(res.statusCode, 400)
+    t.match(res.body, /is not in this catalog/)
+  })
+
   t.test('VALIDATE with a zero QUANTITY is refused', async (t) => {
     const res = await ociGet(app, loginParams({ FUNCTION: 'VALIDATE', PRODUCTID: 'GLV-NIT-L', QUANTITY: '0' }))
     t.equal(res.statusCode, 400)
