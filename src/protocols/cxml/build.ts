@@ -71,50 +71,61 @@ function decimal(value: number | string, min: number, max: number, what: string)
 export const formatMoney = (value: number | string, what = 'Amount'): string => decimal(value, 2, 4, what)
 
 /**
+ * xmlbuilder2 4 leaves an `&` unescaped when it starts something entity-like (`&amp;`, `&lt;`,
+ * `&foo;`, `&#65;`), so a buyer would read the literal text "&lt;" back as "<", and "&foo;"
+ * makes the document ill-formed. Every `&` is therefore handed over as `&#38;`, which the
+ * library passes through untouched, and serialize() rewrites each `&#38;` to `&amp;` (no
+ * other `&#38;` can exist in the output, since every `&` of a value went through here).
+ */
+const AMP = '&#38;'
+const safe = (value: string): string => value.replace(/&/g, AMP)
+
+/**
  * Attribute values: a parser turns tab/CR/LF inside an attribute into spaces (attribute-value
  * normalization), so do it here and the value the buyer reads is the value we meant.
  */
-const attrValue = (value: string): string => value.replace(/\r\n|[\t\n\r]/g, ' ')
+const attrValue = (value: string): string => safe(value.replace(/\r\n|[\t\n\r]/g, ' '))
+
+/** Append `<name attrs>text</name>`; every value is escaped by safe()/attrValue(). */
+function add(parent: Node, name: string, attrs: Record<string, string> = {}, text?: string): Node {
+  const el = parent.ele(name, Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, attrValue(v)])))
+  if (text !== undefined) el.txt(safe(text))
+  return el
+}
 
 function newDocument(payloadID: string, timestamp: Date): { doc: Node; root: Node } {
   // invalidCharReplacement: control characters cannot appear in XML 1.0 at all; drop them
   // rather than emit a document no buyer can parse.
   const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '' })
   doc.dtd({ name: 'cXML', sysID: CXML_DTD_URL })
-  const root = doc.ele('cXML', {
-    payloadID: attrValue(payloadID),
-    timestamp: cxmlTimestamp(timestamp),
-    version: CXML_VERSION,
-    'xml:lang': LANG,
-  })
+  const root = add(doc, 'cXML', { payloadID, timestamp: cxmlTimestamp(timestamp), version: CXML_VERSION, 'xml:lang': LANG })
   return { doc, root }
 }
 
 function serialize(doc: Node): string {
   // A literal CR in text would be read back as LF (end-of-line normalization); the pretty
   // printer itself only writes LF, so every CR left in the output came from a value.
-  return doc.end({ prettyPrint: true }).replace(/\r/g, '&#xD;')
+  return doc.end({ prettyPrint: true }).replaceAll(AMP, '&amp;').replace(/\r/g, '&#xD;')
 }
 
 function status(parent: Node, code: number, text: string, detail?: string): void {
   if (!Number.isInteger(code) || code < 0) throw new PunchgateError('PG_ERR_INTERNAL', `cXML Status code ${code} is not an unsigned integer.`)
-  const el = parent.ele('Status', { code: String(code), text: attrValue(text) })
-  if (detail !== undefined && detail !== '') el.txt(detail)
+  add(parent, 'Status', { code: String(code), text }, detail === '' ? undefined : detail)
 }
 
 /** `<Response><Status code text>detail</Status></Response>`. */
 export function buildStatusResponse(input: StatusResponseInput): string {
   const { doc, root } = newDocument(input.payloadID, input.timestamp)
-  status(root.ele('Response'), input.code, input.text, input.detail)
+  status(add(root, 'Response'), input.code, input.text, input.detail)
   return serialize(doc)
 }
 
 /** 200 OK with PunchOutSetupResponse/StartPage/URL. */
 export function buildSetupResponse(input: SetupResponseInput): string {
   const { doc, root } = newDocument(input.payloadID, input.timestamp)
-  const response = root.ele('Response')
+  const response = add(root, 'Response')
   status(response, 200, 'OK')
-  response.ele('PunchOutSetupResponse').ele('StartPage').ele('URL').txt(input.startPageUrl)
+  add(add(add(response, 'PunchOutSetupResponse'), 'StartPage'), 'URL', {}, input.startPageUrl)
   return serialize(doc)
 }
 
@@ -122,62 +133,56 @@ export function buildSetupResponse(input: SetupResponseInput): string {
 export function buildProfileResponse(input: ProfileResponseInput): string {
   if (input.transactions.length === 0) throw new PunchgateError('PG_ERR_INTERNAL', 'A ProfileResponse needs at least one Transaction.')
   const { doc, root } = newDocument(input.payloadID, input.timestamp)
-  const response = root.ele('Response')
+  const response = add(root, 'Response')
   status(response, 200, 'OK')
-  const profile = response.ele('ProfileResponse', { effectiveDate: cxmlTimestamp(input.effectiveDate) })
-  for (const t of input.transactions) {
-    profile.ele('Transaction', { requestName: attrValue(t.requestName) }).ele('URL').txt(t.url)
-  }
+  const profile = add(response, 'ProfileResponse', { effectiveDate: cxmlTimestamp(input.effectiveDate) })
+  for (const t of input.transactions) add(add(profile, 'Transaction', { requestName: t.requestName }), 'URL', {}, t.url)
   return serialize(doc)
 }
 
 function party(parent: Node, name: string, credentials: Credential[]): Node {
   if (credentials.length === 0) throw new PunchgateError('PG_ERR_INTERNAL', `The cXML Header/${name} needs at least one Credential.`)
-  const el = parent.ele(name)
-  for (const c of credentials) el.ele('Credential', { domain: attrValue(c.domain) }).ele('Identity').txt(c.identity)
+  const el = add(parent, name)
+  for (const c of credentials) add(add(el, 'Credential', { domain: c.domain }), 'Identity', {}, c.identity)
   return el
 }
 
 /** ItemIn children in DTD order: ItemID, ItemDetail (UnitPrice, Description, UnitOfMeasure, Classification, ManufacturerPartID, ManufacturerName, LeadTime). */
 function itemIn(parent: Node, line: CartLine, index: number): void {
-  const item = parent.ele('ItemIn', { quantity: decimal(line.quantity, 0, 4, `Line ${index + 1} quantity`), lineNumber: String(index + 1) })
-  const id = item.ele('ItemID')
-  id.ele('SupplierPartID').txt(line.sku)
-  if (line.auxiliaryId !== '') id.ele('SupplierPartAuxiliaryID').txt(line.auxiliaryId)
-  const detail = item.ele('ItemDetail')
-  detail.ele('UnitPrice').ele('Money', { currency: attrValue(line.currency) }).txt(formatMoney(line.unitPrice, `Line ${index + 1} unit price`))
-  detail.ele('Description', { 'xml:lang': LANG }).txt(line.description)
-  detail.ele('UnitOfMeasure').txt(line.unitOfMeasure)
+  const where = `Line ${index + 1}`
+  const item = add(parent, 'ItemIn', { quantity: decimal(line.quantity, 0, 4, `${where} quantity`), lineNumber: String(index + 1) })
+  const id = add(item, 'ItemID')
+  add(id, 'SupplierPartID', {}, line.sku)
+  if (line.auxiliaryId !== '') add(id, 'SupplierPartAuxiliaryID', {}, line.auxiliaryId)
+  const detail = add(item, 'ItemDetail')
+  add(add(detail, 'UnitPrice'), 'Money', { currency: line.currency }, formatMoney(line.unitPrice, `${where} unit price`))
+  add(detail, 'Description', { 'xml:lang': LANG }, line.description)
+  add(detail, 'UnitOfMeasure', {}, line.unitOfMeasure)
   const classification = line.classification
-  detail
-    .ele('Classification', { domain: attrValue(classification?.domain || DEFAULT_CLASSIFICATION_DOMAIN) })
-    .txt(classification?.code ?? '')
-  if (line.manufacturerPartId !== undefined) detail.ele('ManufacturerPartID').txt(line.manufacturerPartId)
-  if (line.manufacturerName !== undefined) detail.ele('ManufacturerName').txt(line.manufacturerName)
+  add(detail, 'Classification', { domain: classification?.domain || DEFAULT_CLASSIFICATION_DOMAIN }, classification?.code ?? '')
+  if (line.manufacturerPartId !== undefined) add(detail, 'ManufacturerPartID', {}, line.manufacturerPartId)
+  if (line.manufacturerName !== undefined) add(detail, 'ManufacturerName', {}, line.manufacturerName)
   if (line.leadTimeDays !== undefined) {
     if (!Number.isInteger(line.leadTimeDays) || line.leadTimeDays < 0) {
-      throw new PunchgateError('PG_ERR_CART_INVALID', `Line ${index + 1} lead time ${line.leadTimeDays} is not a whole number of days.`)
+      throw new PunchgateError('PG_ERR_CART_INVALID', `${where} lead time ${line.leadTimeDays} is not a whole number of days.`)
     }
-    detail.ele('LeadTime').txt(String(line.leadTimeDays))
+    add(detail, 'LeadTime', {}, String(line.leadTimeDays))
   }
 }
 
 /** The cart return (protocol.md §4). The BuyerCookie is echoed exactly as received. */
 export function buildPunchOutOrderMessage(input: PunchOutOrderMessageInput): string {
   const { doc, root } = newDocument(input.payloadID, input.timestamp)
-  const header = root.ele('Header')
+  const header = add(root, 'Header')
   party(header, 'From', input.from)
   party(header, 'To', input.to)
   // Sender carries no SharedSecret: the POOM travels through the user's browser (DTD note on Credential).
-  party(header, 'Sender', [input.sender]).ele('UserAgent').txt(input.userAgent)
-  const message = root.ele('Message', input.deploymentMode === 'test' ? { deploymentMode: 'test' } : {})
-  const poom = message.ele('PunchOutOrderMessage')
-  poom.ele('BuyerCookie').txt(input.buyerCookie)
-  poom
-    .ele('PunchOutOrderMessageHeader', { operationAllowed: input.operationAllowed })
-    .ele('Total')
-    .ele('Money', { currency: attrValue(input.currency) })
-    .txt(formatMoney(input.total, 'Cart total'))
+  add(party(header, 'Sender', [input.sender]), 'UserAgent', {}, input.userAgent)
+  const message = add(root, 'Message', input.deploymentMode === 'test' ? { deploymentMode: 'test' } : {})
+  const poom = add(message, 'PunchOutOrderMessage')
+  add(poom, 'BuyerCookie', {}, input.buyerCookie)
+  const poomHeader = add(poom, 'PunchOutOrderMessageHeader', { operationAllowed: input.operationAllowed })
+  add(add(poomHeader, 'Total'), 'Money', { currency: input.currency }, formatMoney(input.total, 'Cart total'))
   input.lines.forEach((line, i) => itemIn(poom, line, i))
   return serialize(doc)
 }

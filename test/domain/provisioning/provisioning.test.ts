@@ -218,6 +218,20 @@ t.test(`concurrent first setups of one new user create exactly one user (${db})`
   const sessions = await Promise.all(answers.map((a) => sessionForStartPage(app, a.startPage!)))
   t.same(new Set(sessions.map((s) => s.userId)), new Set([users[0]!.id]), 'every session is that user')
   t.same((await rolesOf(app, customer.id)).map((r) => [r.name, r.status]), [['buyer', 'mapped'], ['Night Shift', 'pending']], 'the new role once')
-  const created = await Promise.all(sessions.map(async (s) => (await timeline(app, s.id)).filter((e) => e.type === 'user.created').length))
-  t.equal(created.reduce((a, b) => a + b, 0), 1, 'one session recorded user.created')
+  const events = await Promise.all(sessions.map((s) => timeline(app, s.id)))
+  t.equal(events.flat().filter((e) => e.type === 'user.created').length, 1, 'one session recorded user.created')
+  // On PostgreSQL the losers usually meet the unique constraint (ON CONFLICT) rather than the
+  // first read; PGlite has one connection, so its transactions run one after the other.
+  t.comment(`${events.flat().filter((e) => e.data.concurrentFirstSetup).length} of 10 setups lost the insert race`)
+})
+
+t.test('a buyer whose name contains a semicolon is provisioned', {
+  todo: usingPostgres()
+    ? false
+    : 'PGlite: knex-pglite sends SQL containing ";" (here inside a value MikroORM inlined) through exec(), whose array result MikroORM cannot read (500). Fix proposed for src/persistence/database.ts',
+}, async (t) => {
+  const { customer, from } = await buyerCustomer(app)
+  const answer = await punchout(app, setupRequest({ from, extrinsics: [['UniqueName', 'doe;j'], ['UserPrintableName', 'Doe; Jane']] }))
+  t.equal(answer.code, 200, answer.detail)
+  t.match(await usersOf(app, customer.id), [{ uniqueName: 'doe;j', displayName: 'Doe; Jane' }])
 })

@@ -83,17 +83,18 @@ t.test('the DTD check is not vacuous', async (t) => {
 t.test('hostile strings round-trip exactly through the POOM', async (t) => {
   const hostile = {
     description: 'Bolt <M8> & nut ]]> "quoted" \'single\' <!-- no comment --> <![CDATA[x]]> &amp; literal €ü\u2019 😀\r\nsecond line\twith tab  ',
-    sku: '<sku>&"\'',
-    auxiliaryId: 'ps_1]]>&<l1>',
-    cookie: '\n  <cookie> & ]]> "x"\r\n ',
-    identity: 'AN01&<>"\'',
+    sku: '<sku>&"\'&lt;&#65;&#x42;&#38;',
+    auxiliaryId: 'ps_1]]>&<l1>&foo;',
+    cookie: '\n  <cookie> & ]]> "x" &amp; &lt;script&gt;\r\n ',
+    identity: 'AN01&<>"\'&amp;',
+    domain: 'Net&amp;work"<ID>\'',
     userAgent: 'UA ]]> <&>',
     manufacturer: 'O\'Brien & Söhne <GmbH>',
   }
   const xml = buildPunchOutOrderMessage(poomInput({
     buyerCookie: hostile.cookie,
     userAgent: hostile.userAgent,
-    to: [{ domain: 'NetworkID', identity: hostile.identity }],
+    to: [{ domain: hostile.domain, identity: hostile.identity }],
     lines: [line({ sku: hostile.sku, auxiliaryId: hostile.auxiliaryId, description: hostile.description, manufacturerName: hostile.manufacturer })],
   }))
   t.equal(XMLValidator.validate(xml), true, 'well-formed')
@@ -107,8 +108,9 @@ t.test('hostile strings round-trip exactly through the POOM', async (t) => {
   t.equal(item.ItemID.SupplierPartAuxiliaryID, hostile.auxiliaryId, 'SupplierPartAuxiliaryID')
   t.equal(item.ItemDetail.ManufacturerName, hostile.manufacturer, 'ManufacturerName')
   t.equal(doc.cXML.Header.To.Credential.Identity, hostile.identity, 'Identity')
+  t.equal(doc.cXML.Header.To.Credential['@_domain'], hostile.domain, 'attribute value')
   t.equal(doc.cXML.Header.Sender.UserAgent, hostile.userAgent, 'UserAgent')
-  t.notMatch(xml, /<sku>|<M8>|<cookie>/, 'no markup injected')
+  t.notMatch(xml, /<sku>|<M8>|<cookie>|&foo;|&#65;/, 'no markup or references injected')
 })
 
 t.test('values that XML cannot carry', async (t) => {
