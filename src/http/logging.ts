@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { Config } from '../config/index.ts'
 import { redactPath } from './journal.ts'
 
@@ -27,4 +27,14 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): FastifyServerOp
       }),
     },
   }
+}
+
+/**
+ * Adds punchout context (payloadID, sessionId) to every later log line of this request —
+ * including Fastify's own "request completed", which logs through the reply.
+ */
+export function bindLogContext(request: FastifyRequest, reply: FastifyReply, bindings: Record<string, string>): void {
+  const child = request.log.child(bindings)
+  request.log = child
+  reply.log = child
 }

@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { BuyerUser, PunchoutSession } from '../../src/persistence/entities/index.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { assertValidCxml } from '../helpers/cxml-dtd.ts'
@@ -13,11 +13,8 @@ interface Case {
   credential: { domain: string; identity: string; sharedSecret: string }
   customer?: Record<string, unknown>
   expect: number
-  check?: (t: Tap.Test, body: string, ctx: { em: () => import('@mikro-orm/postgresql').SqlEntityManager; customerId: string }) => Promise<void>
+  check?: (t: Test, body: string, ctx: { em: () => import('@mikro-orm/postgresql').SqlEntityManager; customerId: string }) => Promise<void>
 }
-
-type Tap = { Test: Parameters<Parameters<typeof t.test>[1]>[0] }
-declare namespace Tap { type Test = Parameters<Parameters<typeof t.test>[1]>[0] }
 
 const CASES: Case[] = [
   {

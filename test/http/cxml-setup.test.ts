@@ -142,3 +142,23 @@ t.test('malformed and hostile documents', async (t) => {
     t.equal(cxmlAnswer(res.body).code, 413)
   })
 })
+
+t.test('logs: request id, payloadID and session id on the lines of a punchout request; no secret ever', async (t) => {
+  const { app, logs } = await buildTestApp(t)
+  const customer = await createCustomer(app)
+  await addCredential(app, customer.id, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-BUYER-1', sharedSecret: 's3cret-shared' })
+  const res = await postCxml(app, setupRequest({ payloadID: 'logged-1@buyer' }))
+  const startPath = new URL(cxmlAnswer(res.body).startPage!).pathname
+  const start = await app.inject({ method: 'GET', url: startPath })
+  await postCxml(app, setupRequest({ payloadID: 'logged-2@buyer', secret: 'wrong-secret-value' }))
+  const lines = logs.map((l) => JSON.parse(l))
+  const completed = lines.find((l) => l.msg === 'request completed' && l.payloadID === 'logged-1@buyer')
+  t.ok(completed?.reqId, 'request id')
+  t.ok(completed?.sessionId, 'session id')
+  const refused = lines.find((l) => l.code === 'PG_ERR_AUTH_BAD_SECRET')
+  t.equal(refused?.payloadID, 'logged-2@buyer')
+  const all = logs.join('\n')
+  const token = startPath.split('/').pop()!
+  const assertion = new URL(start.headers.location as string).searchParams.get('assertion')!
+  for (const secret of ['s3cret-shared', 'wrong-secret-value', token, assertion]) t.notOk(all.includes(secret), 'secret absent from logs')
+})

@@ -28,6 +28,26 @@ export interface BackgroundCall {
   note: Record<string, unknown>
 }
 
+const AUXILIARY_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/\d+$/i
+
+/**
+ * DETAIL and VALIDATE send back as PRODUCTID the EXT_PRODUCT_ID of a cart line we returned
+ * earlier, which is our round-trip key `session/line` (transfer.ts), not the SKU. It names the
+ * SKU only within the calling customer's own sessions; anything else is taken as a SKU.
+ */
+export async function resolveOciProductId(em: SqlEntityManager, customerId: string, productId: string): Promise<string> {
+  const sessionId = AUXILIARY_ID.exec(productId)?.[1]
+  if (!sessionId) return productId
+  const session = await em.findOne(PunchoutSession, { id: sessionId.toLowerCase(), customerId })
+  if (!session) return productId
+  const carts = await em.find(Cart, { sessionId: session.id }, { orderBy: { createdAt: 'desc' } })
+  for (const cart of carts) {
+    const line = (cart.lines as CartLine[]).find((l) => l.auxiliaryId === productId)
+    if (line) return line.sku
+  }
+  return productId
+}
+
 /** The line as a storefront would have returned it, validated by the same schema as the cart API. */
 function toCartLine({ item, quantity }: BackgroundLine, sessionId: string, lineNumber: number): CartLine {
   const input = cartItemSchema.parse({

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { authenticateCxml } from '../../domain/customers/authenticate.ts'
 import { SetupRefused, setupSession } from '../../domain/sessions/setup.ts'
 import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
@@ -7,6 +7,7 @@ import { buildProfileResponse, buildSetupResponse, newPayloadId } from '../../pr
 import { identitySourceFromSetup, parseCxmlRequest } from '../../protocols/cxml/parse.ts'
 import { redactSecrets } from '../../protocols/cxml/redact.ts'
 import type { CxmlRequestDocument, PunchOutSetupRequest } from '../../protocols/cxml/types.ts'
+import { bindLogContext } from '../logging.ts'
 import type { RouteContext } from './index.ts'
 
 /** One endpoint for every cXML request, dispatching on the element inside Request. */
@@ -21,7 +22,7 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       request.journal!.body = redactSecrets(raw)
       const doc = parseOrMalformed(request, raw)
       request.journal!.payloadId = doc.envelope.payloadID
-      request.log = request.log.child({ payloadID: doc.envelope.payloadID })
+      bindLogContext(request, reply, { payloadID: doc.envelope.payloadID })
       const customer = await authenticate(request, doc)
       request.journal!.customerId = customer.id
       const answer = { payloadID: newPayloadId(new URL(deps.config.publicUrl).hostname), timestamp: deps.now() }
@@ -29,7 +30,7 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       reply.type('text/xml; charset=utf-8')
       switch (doc.request.kind) {
         case 'PunchOutSetupRequest':
-          return buildSetupResponse({ ...answer, startPageUrl: await setup(request, doc, doc.request, customer) })
+          return buildSetupResponse({ ...answer, startPageUrl: await setup(request, reply, doc, doc.request, customer) })
         case 'ProfileRequest':
           return buildProfileResponse({ ...answer, effectiveDate: answer.timestamp, transactions: profileTransactions(deps.config.publicUrl) })
         default:
@@ -56,7 +57,7 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     return authenticateCxml(request.em, deps.hasher, header.from, header.sender, sender?.sharedSecret)
   }
 
-  async function setup(request: FastifyRequest, doc: CxmlRequestDocument, posr: PunchOutSetupRequest, customer: Customer): Promise<string> {
+  async function setup(request: FastifyRequest, reply: FastifyReply, doc: CxmlRequestDocument, posr: PunchOutSetupRequest, customer: Customer): Promise<string> {
     try {
       const { session, startUrl } = await setupSession(deps, request.em, {
         protocol: 'cxml',
@@ -75,7 +76,7 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
         },
       })
       request.journal!.sessionId = session.id
-      request.log = request.log.child({ sessionId: session.id })
+      bindLogContext(request, reply, { sessionId: session.id })
       return startUrl
     } catch (err) {
       if (err instanceof SetupRefused) request.journal!.sessionId = err.sessionId

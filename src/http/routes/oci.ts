@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import { returnBackgroundCart, type BackgroundLine } from '../../domain/carts/background.ts'
+import { resolveOciProductId, returnBackgroundCart, type BackgroundLine } from '../../domain/carts/background.ts'
 import { builtinCatalog, type CatalogAdapter } from '../../domain/catalog/catalog.ts'
 import { authenticateOci } from '../../domain/customers/authenticate.ts'
 import { SetupRefused, setupSession, type SetupInput, type SetupResult } from '../../domain/sessions/setup.ts'
@@ -48,7 +48,7 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
         case undefined:
           return interactive(request, reply, login, customer, 'create')
         case 'DETAIL':
-          return interactive(request, reply, login, customer, 'create', login.productId)
+          return interactive(request, reply, login, customer, 'create', await resolveOciProductId(request.em, customer.id, login.productId!))
         case 'SOURCING':
           return interactive(request, reply, login, customer, 'source')
         case 'VALIDATE':
@@ -108,21 +108,23 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
     }
     let lines: BackgroundLine[]
     let note: Record<string, unknown>
+    let selectedSku: string | undefined
     if (login.function === 'VALIDATE') {
-      const sku = login.productId!
+      const sku = await resolveOciProductId(request.em, customer.id, login.productId!)
       const item = await catalog.product(customer.id, sku)
       if (!item) {
-        throw new PunchgateError('PG_ERR_OCI_INVALID', `The product ${JSON.stringify(sku.slice(0, 100))} (PRODUCTID) is not in this catalog, so it cannot be validated. It may have been discontinued; search the catalog for a replacement.`)
+        throw new PunchgateError('PG_ERR_OCI_INVALID', `The product ${JSON.stringify(login.productId!.slice(0, 100))} (PRODUCTID) is not in this catalog, so it cannot be validated. It may have been discontinued; search the catalog for a replacement.`)
       }
+      selectedSku = sku
       lines = [{ item, quantity }]
-      note = { productId: sku, quantity, unitPrice: item.unitPrice, currency: item.currency, contractPrice: item.contract }
+      note = { productId: login.productId, sku, quantity, unitPrice: item.unitPrice, currency: item.currency, contractPrice: item.contract }
     } else {
       // Hook receivers drop the tail of large OCI carts (protocol.md §11.15): the first hits only.
       const hits = await catalog.search(customer.id, login.searchString!, OCI_LARGE_CART_LINES + 1)
       lines = hits.slice(0, OCI_LARGE_CART_LINES).map((item) => ({ item, quantity }))
       note = { searchString: login.searchString, hits: lines.map((l) => l.item.sku), truncated: hits.length > OCI_LARGE_CART_LINES }
     }
-    const { session } = await setup(request, login, customer, 'create', login.function === 'VALIDATE' ? login.productId : undefined)
+    const { session } = await setup(request, login, customer, 'create', selectedSku)
     const { transfer } = await returnBackgroundCart(deps, request.em, session.id, { function: login.function as 'VALIDATE' | 'BACKGROUND_SEARCH', note }, lines)
     return sendTransfer(request, reply, transfer)
   }

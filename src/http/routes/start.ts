@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { StartRefused, startSession } from '../../domain/sessions/start.ts'
+import { bindLogContext } from '../logging.ts'
 import type { RouteContext } from './index.ts'
 
 /** The one-time StartPage link the buyer's browser opens. */
@@ -17,7 +18,7 @@ export async function startRoutes(app: FastifyInstance, ctx: RouteContext): Prom
         const { session, redirectUrl } = await startSession(ctx.deps, request.em, token)
         request.journal!.sessionId = session.id
         request.journal!.customerId = session.customerId
-        request.log = request.log.child({ sessionId: session.id })
+        bindLogContext(request, reply, { sessionId: session.id })
         // The assertion is a bearer credential for a few seconds: keep it out of caches and referrers.
         return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(redirectUrl, 302)
       } catch (err) {
