@@ -43,6 +43,7 @@ export async function registerFederation(app: FastifyInstance, config: Config, k
           clockTolerance: 30_000,
           maxAge: (config.assertionTtlSeconds + 30) * 1000,
           // Against the gateway's clock, the one that set iat/exp (fast-jwt defaults to Date.now()).
+          clockTimestamp: keys.now().getTime(),
         })
       } catch (err) {
         throw invalid((err as Error).message.replace(/\.$/, '').toLowerCase())

@@ -13,7 +13,7 @@ type Charset = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-15
  * the WHATWG mapping every browser uses, it agrees on all printable Latin-1 characters, and
  * senders that declare ISO-8859-1 routinely send € (0x80) and curly quotes from windows-1252.
  */
-const LABELS: Record<string, Charset> = {
+const LABELS = new Map<string, Charset>(Object.entries({
   'utf-8': 'utf-8',
   utf8: 'utf-8',
   'unicode-1-1-utf-8': 'utf-8',
@@ -36,12 +36,12 @@ const LABELS: Record<string, Charset> = {
   latin9: 'iso-8859-15',
   'us-ascii': 'us-ascii',
   ascii: 'us-ascii',
-}
+} satisfies Record<string, Charset>)) // a Map: a label such as "constructor" must not hit Object.prototype
 
 const encodingError = (message: string): PunchgateError => new PunchgateError('PG_ERR_CXML_ENCODING', message)
 
 function lookup(label: string, source: string): Charset {
-  const charset = LABELS[label.trim().toLowerCase()]
+  const charset = LABELS.get(label.trim().toLowerCase())
   if (charset === undefined) {
     throw encodingError(
       `The ${source} names the character encoding "${label}", which is not supported; send the document as UTF-8 (or ISO-8859-1, windows-1252, UTF-16).`,
@@ -87,7 +87,7 @@ const NAMES: Record<Charset, string> = {
 /**
  * windows-1252 bytes 0x80-0x9F (WHATWG table; undefined slots stay U+0081 etc.). Decoded by hand
  * because Node 20's TextDecoder('windows-1252') takes a latin1 fast path and returns U+0080
- * instead of € for 0x80 (nodejs/node#56542).
+ * instead of € for 0x80 (regression since Node 20.18.3: nodejs/node#56542, #60888).
  */
 const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
   '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178'

@@ -4,7 +4,7 @@ import type { TestApp } from '../../helpers/app.ts'
 import { PUBLIC_URL } from '../../helpers/app.ts'
 import { adminHeaders, addCredential, createCustomer, cxmlAnswer, fixture, postCxml } from '../../helpers/fixtures.ts'
 import {
-  AuditEntry, BuyerUser, Credential, CustomerRole, PunchoutSession, SessionEvent,
+  AuditEntry, BuyerUser, CustomerRole, PunchoutSession, SessionEvent,
 } from '../../../src/persistence/entities/index.ts'
 import { sha256 } from '../../../src/domain/security/secrets.ts'
 
@@ -66,18 +66,10 @@ export const CORPUS: CorpusSample[] = [
   },
 ]
 
-/**
- * The corpus secrets are shorter than the API's 8-character minimum for new credentials, so the
- * credential row is written directly, hashed exactly as the API would.
- */
+/** A customer configured for a corpus sample: its preset, allow-list and From credential. */
 export async function corpusCustomer(app: TestApp, sample: CorpusSample, body: Record<string, unknown> = {}) {
   const customer = await createCustomer(app.app, { identityProfile: sample.preset, returnUrlHosts: [sample.returnHost], ...body })
-  const em = app.db.orm.em.fork()
-  em.create(Credential, {
-    id: randomUUID(), customerId: customer.id, protocol: 'cxml', domain: sample.domain.toLowerCase(), identity: sample.identity,
-    secretHash: app.deps.hasher.hash(sample.secret), createdAt: app.clock.now, revokedAt: null,
-  })
-  await em.flush()
+  await addCredential(app.app, customer.id, { protocol: 'cxml', domain: sample.domain, identity: sample.identity, sharedSecret: sample.secret })
   return customer
 }
 

@@ -137,6 +137,9 @@ t.test('encodings', async (t) => {
   assertRefused(t, () => parse(Buffer.from(latin1Doc('UTF-8', 'M\u00fcller'), 'latin1')), 'PG_ERR_CXML_ENCODING', /not valid UTF-8/, 'invalid UTF-8')
   assertRefused(t, () => parse(Buffer.from(latin1Doc('EBCDIC-XYZ', 'a'), 'latin1')), 'PG_ERR_CXML_ENCODING', /"EBCDIC-XYZ", which is not supported/, 'unknown label')
   assertRefused(t, () => parse(Buffer.from(latin1Doc(undefined, 'a'), 'latin1'), 'text/xml; charset=klingon'), 'PG_ERR_CXML_ENCODING', /Content-Type.*"klingon"/, 'unknown Content-Type charset')
+  for (const label of ['constructor', '__proto__', 'toString']) {
+    assertRefused(t, () => parse(Buffer.from(latin1Doc(label, 'a'), 'latin1')), 'PG_ERR_CXML_ENCODING', new RegExp(`"${label}", which is not supported`), `label ${label}`)
+  }
   assertRefused(t, () => parse(Buffer.from(latin1Doc('US-ASCII', 'M\u00fcller'), 'latin1')), 'PG_ERR_CXML_ENCODING', /US-ASCII/, 'non-ASCII byte in US-ASCII')
 
   // UTF-16 with BOM (both byte orders), and BE without BOM.

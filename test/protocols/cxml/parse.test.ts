@@ -22,25 +22,14 @@ t.test('corpus setup and profile requests parse with the right fields', async (t
         lang: 'en-US',
         version: undefined,
         deploymentMode: 'production',
-        header: {
-          from: [{ domain: 'DUNS', identity: 'coupa-t' }],
-          to: [{ domain: 'DUNS', identity: 'coupa-t' }],
-          sender: [{ domain: 'DUNS', identity: 'coupa-t', sharedSecret: 'test' }],
-          userAgent: 'Coupa Procurement 1.0',
-        },
+        header: { from: [{ domain: 'DUNS', identity: 'coupa-t' }], to: [{ domain: 'DUNS', identity: 'coupa-t' }], sender: [{ domain: 'DUNS', identity: 'coupa-t', sharedSecret: 'test' }], userAgent: 'Coupa Procurement 1.0' },
       },
       request: {
         kind: 'PunchOutSetupRequest',
         operation: 'create',
         buyerCookie: 'c64af92dc27e68172e030d3dfd1bc944',
-        extrinsics: [
-          { name: 'FirstName', value: 'Jim' },
-          { name: 'LastName', value: 'Halpert' },
-          { name: 'UniqueName', value: 'jim' },
-          { name: 'UserEmail', value: 'noah+jim@coupa.com' },
-          { name: 'User', value: 'jim' },
-          { name: 'BusinessUnit', value: 'COUPA' },
-        ],
+        extrinsics: Object.entries({ FirstName: 'Jim', LastName: 'Halpert', UniqueName: 'jim', UserEmail: 'noah+jim@coupa.com', User: 'jim', BusinessUnit: 'COUPA' })
+          .map(([name, value]) => ({ name, value })),
         browserFormPostUrl: 'https://qa.coupahost.com/punchout/checkout/4',
         supplierSetupUrl: undefined, // Coupa sends no SupplierSetup
         contacts: [{ role: 'endUser', name: 'jim', email: 'noah+jim@coupa.com', phone: undefined }],
@@ -56,12 +45,7 @@ t.test('corpus setup and profile requests parse with the right fields', async (t
         version: '1.0', // stale version attribute next to a 1.2.028 DOCTYPE: kept as sent
         lang: 'en',
         deploymentMode: 'production',
-        header: {
-          from: [{ domain: 'NetworkId', identity: '080230982' }],
-          to: [{ domain: 'DUNS', identity: '159148746' }],
-          sender: [{ domain: 'NetworkId', identity: '080230982', sharedSecret: '805422672' }],
-          userAgent: 'Qmerit ePro',
-        },
+        header: { from: [{ domain: 'NetworkId', identity: '080230982' }], to: [{ domain: 'DUNS', identity: '159148746' }], sender: [{ domain: 'NetworkId', identity: '080230982', sharedSecret: '805422672' }], userAgent: 'Qmerit ePro' },
       },
       request: {
         operation: 'create',
@@ -95,16 +79,7 @@ t.test('corpus setup and profile requests parse with the right fields', async (t
       request: {
         browserFormPostUrl: 'http://return_to_supplier_url.com',
         supplierSetupUrl: 'http://localhost:3000',
-        shipTo: {
-          addressID: '3119',
-          name: 'jmadden',
-          street: ['333 East Hill Dr'],
-          city: 'san leandro',
-          postalCode: '22222',
-          country: 'United States',
-          email: 'jmadden@coupa1.com',
-          phone: '+1 855 8671234',
-        },
+        shipTo: { addressID: '3119', name: 'jmadden', street: ['333 East Hill Dr'], city: 'san leandro', postalCode: '22222', country: 'United States', email: 'jmadden@coupa1.com', phone: '+1 855 8671234' },
       },
     },
     {
@@ -128,11 +103,7 @@ t.test('corpus setup and profile requests parse with the right fields', async (t
       envelope: {
         payloadID: 'payload-id',
         version: undefined,
-        header: {
-          from: [{ domain: 'AribaNetworkUserId', identity: 'admin@acme.com' }],
-          sender: [{ domain: 'AribaNetworkUserId', identity: 'sysadmin@buyer.com', sharedSecret: 'abracadabra' }],
-          userAgent: 'Network Hub 1.1',
-        },
+        header: { from: [{ domain: 'AribaNetworkUserId', identity: 'admin@acme.com' }], sender: [{ domain: 'AribaNetworkUserId', identity: 'sysadmin@buyer.com', sharedSecret: 'abracadabra' }], userAgent: 'Network Hub 1.1' },
       },
       request: { kind: 'ProfileRequest' },
     },
