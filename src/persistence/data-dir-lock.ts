@@ -37,7 +37,7 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const holder = Number.parseInt(readFileSync(file, 'utf8'), 10)
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && isAlive(holder)) {
         throw new Error(
           `DATA_DIR ${dataDir} is in use by another Punchgate process (pid ${holder}). ` +
             'Stop it, or point DATA_DIR at another directory.',

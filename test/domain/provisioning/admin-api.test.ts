@@ -134,6 +134,7 @@ t.test(`users: filter by role, status and text; disable and enable with a reason
     ['carol', ['APPROVER', 'requester'], []],
   ] as Array<[string, string[], Array<[string, string]>]>) {
     t.equal((await punchout(app, setupRequest({ from, extrinsics: person(unique, roles, extra) }))).code, 200)
+    app.clock.advance(1) // users are listed oldest first
   }
   const list = async (query = '') => {
     const res = await api(app, 'GET', `/api/customers/${customer.id}/users${query}`)
