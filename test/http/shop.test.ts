@@ -7,7 +7,7 @@ const cookieOf = (res: { headers: Record<string, unknown> }) => String(res.heade
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!
 
 t.test('the built-in reference storefront', async (t) => {
-  const { app, db } = await buildTestApp(t)
+  const { app, db, logs } = await buildTestApp(t)
   await seedCatalog(db.orm.em.fork())
   const customer = await createCustomer(app)
   await addCredential(app, customer.id, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-BUYER-1', sharedSecret: 's3cret-shared' })
@@ -39,9 +39,11 @@ t.test('the built-in reference storefront', async (t) => {
     t.match(poom, /<Money currency="EUR">29.97<\/Money>/)
   })
 
-  t.test('an assertion works once', async (t) => {
-    const { loginPath } = await startedSession(app)
+  t.test('an assertion works once, and never reaches a log line', async (t) => {
+    const { loginPath, assertion } = await startedSession(app)
     t.equal((await app.inject({ method: 'GET', url: loginPath })).statusCode, 303)
+    t.notOk(logs.join('\n').includes(assertion))
+    t.ok(logs.some((l) => l.includes('/shop/login?assertion=***')))
     const again = await app.inject({ method: 'GET', url: loginPath })
     t.equal(again.statusCode, 401)
     t.match(again.body, /already used/)
