@@ -13,6 +13,18 @@ export interface DemoCustomer {
   oci: { username: string; password: string }
 }
 
+/** The generic preset, also reading the SAP fields, so the demo's cXML and OCI punchouts both identify the buyer. */
+const DEMO_PROFILE = {
+  preset: 'generic',
+  fields: {
+    email: ['extrinsic:UserEmail', 'contact:*/email', 'oci:USER_EMAIL'],
+    uniqueName: ['extrinsic:UniqueName', 'extrinsic:UniqueUsername', 'extrinsic:UserId', 'extrinsic:User', 'oci:SY-UNAME', 'derived:email'],
+    displayName: ['extrinsic:UserPrintableName', 'extrinsic:UserFullName', 'oci:USER_NAME', 'derived:firstName+lastName', 'contact:*/name'],
+    roles: ['extrinsic:Role', 'extrinsic:Roles', 'oci:ROLE', 'oci:ROLES'],
+    locale: ['header:lang', 'oci:SY-LANGU'],
+  },
+}
+
 const ACTOR: Actor = { name: 'demo-seed', role: 'admin' }
 const CXML = { domain: 'NetworkID', identity: 'AN01000000001' }
 const OCI_USERNAME = 'demo-oci'
@@ -27,7 +39,7 @@ export async function seedDemo(deps: Deps, em: SqlEntityManager): Promise<DemoCu
   const host = new URL(deps.config.publicUrl).host
   let customer = await em.findOne(Customer, { slug: 'acme-demo' })
   customer ??= await createCustomer(em, ACTOR, customerInputSchema.parse({
-    name: 'Acme Corp (demo)', slug: 'acme-demo', tier: 'gold', identityProfile: 'generic', returnUrlHosts: [host],
+    name: 'Acme Corp (demo)', slug: 'acme-demo', tier: 'gold', identityProfile: DEMO_PROFILE, returnUrlHosts: [host],
   }), deps.now())
   await seedContractPrices(em, customer.id)
   const sharedSecret = `demo-${randomUUID().slice(0, 8)}`

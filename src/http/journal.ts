@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { MikroORM } from '@mikro-orm/postgresql'
 import { JournalEntry } from '../persistence/entities/index.ts'
+import { redactOciPassword } from '../protocols/oci/login.ts'
 
 export type JournalChannel = 'cxml' | 'oci' | 'start' | 'cart'
 
@@ -83,7 +84,9 @@ async function writeEntry(orm: MikroORM, request: FastifyRequest, reply: Fastify
 
 /** Start links and OCI passwords are credentials: never stored or logged in full. */
 export function redactPath(url: string): string {
-  return url
+  // redactOciPassword also catches a percent-encoded name (`%50ASSWORD=`), which the OCI
+  // parser decodes and accepts as the password.
+  return redactOciPassword(url
     .replace(/(\/punchout\/start\/)[^/?#]+/, '$1***')
-    .replace(/([?&](?:password|assertion)=)[^&#]*/gi, '$1***')
+    .replace(/([?&](?:password|assertion)=)[^&#]*/gi, '$1***'))
 }

@@ -8,6 +8,7 @@ import type { Config } from '../config/index.ts'
 import { entities } from './entities/index.ts'
 import { migrationsList } from './migrations/index.ts'
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts'
+import { singleStatementSafe } from './pglite-statements.ts'
 
 /** The embedded database lives in DATA_DIR/pglite; `memory://` keeps it in memory (tests). */
 export const MEMORY = 'memory://'
@@ -45,13 +46,14 @@ async function openEmbedded(config: Config): Promise<Database> {
   }
   try {
     await pglite.waitReady
+    const safe = singleStatementSafe(pglite)
     const orm = await MikroORM.init({
       ...baseOptions(),
       driver: PGliteDriver as never,
       dbName: 'postgres',
       // One PGlite session: concurrent queries are serialized there anyway.
       pool: { min: 1, max: 1 },
-      driverOptions: { connection: { pglite: () => pglite } },
+      driverOptions: { connection: { pglite: () => safe } },
     } as Options)
     return {
       orm,

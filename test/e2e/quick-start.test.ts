@@ -15,7 +15,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 // CI installs Chromium (.ci/run); a developer machine without it skips, saying so.
 const skip = existsSync(CHROMIUM) ? false : `browser test needs ${CHROMIUM} (apt-get install -y chromium)`
 
-t.test('npm start → curl → StartPage in a browser → storefront → cart returned to BrowserFormPost', { skip }, async (t) => {
+t.test('npm start → curl → StartPage in a browser → storefront → cart returned to BrowserFormPost; then the printed OCI URL', { skip }, async (t) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'punchgate-e2e-'))
   const port = 20000 + Math.floor(Math.random() * 20000)
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', '--demo'], {
@@ -56,6 +56,18 @@ t.test('npm start → curl → StartPage in a browser → storefront → cart re
   t.match(received, /<BuyerCookie>demo-cookie-1<\/BuyerCookie>/)
   t.match(received, /<SupplierPartID>GLV-NIT-L<\/SupplierPartID>/)
   t.match(received, /<Money currency="EUR">10.95<\/Money>/, 'the contract price')
+
+  const ociUrl = /OCI punchout \(open in a browser\):\n(\S+)/.exec(banner)![1]!
+  await page.goto(ociUrl)
+  t.match(new URL(page.url()).pathname, '/shop', 'the printed OCI URL lands in the storefront')
+  t.match(await page.textContent('h1'), /Welcome, Hans Müller/)
+  await page.locator('tr', { hasText: 'PEN-BLU-12' }).getByRole('button', { name: 'Add' }).click()
+  await page.waitForURL(/\/shop/)
+  await Promise.all([page.waitForURL(/\/demo\/procurement\/return/), page.click('#return-cart')])
+  const fields = await page.textContent('#received')
+  t.match(fields, /NEW_ITEM-DESCRIPTION\[1\]\s*Ballpoint pens, blue/)
+  t.match(fields, /NEW_ITEM-PRICE\[1\]\s*3\.9/)
+  t.match(fields, /~OkCode\s*ADDI/)
 })
 
 function waitForBanner(server: ChildProcess): Promise<string> {

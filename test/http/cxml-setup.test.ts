@@ -162,3 +162,14 @@ t.test('logs: request id, payloadID and session id on the lines of a punchout re
   const assertion = new URL(start.headers.location as string).searchParams.get('assertion')!
   for (const secret of ['s3cret-shared', 'wrong-secret-value', token, assertion]) t.notOk(all.includes(secret), 'secret absent from logs')
 })
+
+t.test('values with semicolons, quotes and SQL are stored literally', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const customer = await createCustomer(app)
+  await addCredential(app, customer.id, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-BUYER-1', sharedSecret: 's3cret-shared' })
+  const name = "Müller; Hans'); drop table buyer_users;--"
+  const res = await postCxml(app, setupRequest({ extrinsics: [['UniqueName', 'hm'], ['UserFullName', name], ['Role', 'a;b'], ['Role', 'c']] }))
+  t.equal(cxmlAnswer(res.body).code, 200)
+  const user = await db.orm.em.fork().findOneOrFail(BuyerUser, { uniqueName: 'hm' })
+  t.equal(user.displayName, name)
+})

@@ -79,9 +79,10 @@ export function ociTransfer(session: PunchoutSession, customer: Customer, lines:
     unitSystem: options.unitSystem,
     unitOverrides: options.unitOverrides,
     ...(options.optionalFields ? { optionalFields: options.optionalFields } : {}),
-    ...(oci.okCode ? { okCode: oci.okCode } : {}),
-    ...(oci.target ? { target: oci.target } : {}),
-    ...(oci.caller ? { caller: oci.caller } : {}),
+    // Echoed exactly as sent, an empty value included (protocol.md §11.13).
+    ...(oci.okCode !== undefined ? { okCode: oci.okCode } : {}),
+    ...(oci.target !== undefined ? { target: oci.target } : {}),
+    ...(oci.caller !== undefined ? { caller: oci.caller } : {}),
   }
   const useXml = options.xml || oci.xml === true
   const fields = useXml ? buildOciXmlCartFields(ociLines, cartOptions) : buildOciCartFields(ociLines, cartOptions)

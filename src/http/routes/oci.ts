@@ -8,6 +8,7 @@ import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
 import type { Customer, SessionProtocolContext } from '../../persistence/entities/index.ts'
 import { OCI_LARGE_CART_LINES } from '../../protocols/oci/cart.ts'
 import { identitySourceFromOci, parseOciLogin, redactOciPassword, type OciLogin } from '../../protocols/oci/index.ts'
+import { bindLogContext } from '../logging.ts'
 import { sendTransfer } from './cart.ts'
 import type { RouteContext } from './index.ts'
 
@@ -43,7 +44,7 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
       const login = parseOrMalformed(request, rawQuery, body)
       const customer = await authenticateOci(request.em, deps.hasher, login.username, login.password)
       request.journal!.customerId = customer.id
-      request.log = request.log.child({ customerId: customer.id, ociFunction: login.function })
+      bindLogContext(request, reply, { customerId: customer.id, ...(login.function ? { ociFunction: login.function } : {}) })
       switch (login.function) {
         case undefined:
           return interactive(request, reply, login, customer, 'create')
@@ -90,7 +91,7 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
     operation: 'create' | 'source',
     selectedSku?: string,
   ) {
-    const { startUrl } = await setup(request, login, customer, operation, selectedSku)
+    const { startUrl } = await setup(request, reply, login, customer, operation, selectedSku)
     // The start link is a one-time credential: keep it out of caches and Referer headers.
     return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(startUrl, 303)
   }
@@ -124,13 +125,14 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
       lines = hits.slice(0, OCI_LARGE_CART_LINES).map((item) => ({ item, quantity }))
       note = { searchString: login.searchString, hits: lines.map((l) => l.item.sku), truncated: hits.length > OCI_LARGE_CART_LINES }
     }
-    const { session } = await setup(request, login, customer, 'create', selectedSku)
+    const { session } = await setup(request, reply, login, customer, 'create', selectedSku)
     const { transfer } = await returnBackgroundCart(deps, request.em, session.id, { function: login.function as 'VALIDATE' | 'BACKGROUND_SEARCH', note }, lines)
     return sendTransfer(request, reply, transfer)
   }
 
   async function setup(
     request: FastifyRequest,
+    reply: FastifyReply,
     login: OciLogin,
     customer: Customer,
     operation: SetupInput['operation'],
@@ -150,7 +152,7 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
         protocolContext: { oci: ociContext(login) },
       })
       request.journal!.sessionId = result.session.id
-      request.log = request.log.child({ sessionId: result.session.id })
+      bindLogContext(request, reply, { sessionId: result.session.id })
       return result
     } catch (err) {
       if (err instanceof SetupRefused) request.journal!.sessionId = err.sessionId

@@ -92,6 +92,17 @@ t.test('OCI login (catalog start call)', async (t) => {
     t.notOk(logs.some((l) => l.includes(OCI_PASSWORD)), 'the right password is not in the logs either')
   })
 
+  t.test('a percent-encoded PASSWORD name (%50ASSWORD) is redacted in the journal path and the logs too', async (t) => {
+    const secret = 'Obfusc4ted-Secret-99'
+    const query = `${loginParams({}, { ...PERSON, 'SY-UNAME': 'OBF' })}`.replace(/PASSWORD=[^&]*/, `%50ASSWORD=${secret}`)
+    const res = await app.inject({ method: 'GET', url: `/punchout/oci?${query}` })
+    t.equal(res.statusCode, 401, 'read as the password, and a wrong one')
+    const entry = await em().findOneOrFail(JournalEntry, { channel: 'oci', path: { $like: '%OBF%' } })
+    t.notOk(entry.path.includes(secret))
+    t.notOk(Buffer.from(entry.requestBody!).toString().includes(secret))
+    t.notOk(logs.some((l) => l.includes(secret)))
+  })
+
   t.test('unknown USERNAME: 401 page, nothing created', async (t) => {
     const res = await ociGet(app, loginParams({ USERNAME: 'nobody' }))
     t.equal(res.statusCode, 401)
