@@ -4,6 +4,7 @@ import type { CartItemInput } from '../../../schemas/api/cart.ts'
 import { PunchgateError } from '../../errors/index.ts'
 import { Cart, Customer, PunchoutSession, SessionEvent } from '../../persistence/entities/index.ts'
 import type { CartLine } from '../../protocols/cxml/types.ts'
+import { OCI_LARGE_CART_LINES } from '../../protocols/oci/cart.ts'
 import type { Deps } from '../deps.ts'
 import { cxmlTransfer, ociTransfer, type CartTransfer } from './transfer.ts'
 
@@ -26,7 +27,7 @@ export const formatAmount = (units: number) => (Math.round(units / 100) / 100).t
 export async function returnCart(deps: Deps, em: SqlEntityManager, sessionId: string, items: CartItemInput[]): Promise<ReturnedCart> {
   const now = deps.now()
   return em.transactional(async (tem) => {
-    const session = await tem.findOne(PunchoutSession, { id: sessionId }, { lockMode: undefined })
+    const session = await tem.findOne(PunchoutSession, { id: sessionId })
     if (!session) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', `No punchout session ${sessionId}.`)
     checkState(session)
     const customer = await tem.findOneOrFail(Customer, { id: session.customerId })
@@ -47,7 +48,13 @@ export async function returnCart(deps: Deps, em: SqlEntityManager, sessionId: st
     session.updatedAt = now
     tem.create(SessionEvent, {
       sessionId: session.id, at: now, type: 'cart.returned',
-      data: { cartId: cart.id, lines: lines.length, total, currency, transport: transfer.transport, to: transfer.action, repeated },
+      data: {
+        cartId: cart.id, lines: lines.length, total, currency, transport: transfer.transport, to: transfer.action, repeated,
+        // PHP-based HOOK_URL receivers silently drop the tail of large OCI carts (protocol.md §11.15).
+        ...(session.protocol === 'oci' && lines.length > OCI_LARGE_CART_LINES
+          ? { warning: `${lines.length} lines: some OCI receivers drop the tail of carts over ${OCI_LARGE_CART_LINES} lines` }
+          : {}),
+      },
     } as SessionEvent)
     return { session, cart, transfer }
   })

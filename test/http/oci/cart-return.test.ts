@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Cart, JournalEntry, PunchoutSession } from '../../../src/persistence/entities/index.ts'
+import { Cart, JournalEntry, PunchoutSession, SessionEvent } from '../../../src/persistence/entities/index.ts'
 import { addCredential, adminHeaders, createCustomer, fixture } from '../../helpers/fixtures.ts'
 import { formInputs, forms, ociItems } from '../../helpers/oci-form.ts'
 import { HOOK_URL, enterShop, followStart, loginParams, ociGet, ociTestApp, returnCart, startedOciSession } from './oci-helpers.ts'
@@ -154,5 +154,14 @@ t.test('cart return for an OCI session', async (t) => {
     t.equal(items[0]!.fields.UNIT, 'ST', 'EA → ST (T006)')
     t.equal(items[1]!.fields.UNIT, 'M', 'customer override')
     t.same(Object.keys(items[0]!.fields).sort(), ['CURRENCY', 'DESCRIPTION', 'PRICE', 'PRICEUNIT', 'QUANTITY', 'UNIT', 'VENDORMAT'])
+  })
+
+  t.test('a cart over 20 lines goes out whole, with a warning on the timeline', async (t) => {
+    const sid = await startedOciSession(app)
+    const many = Array.from({ length: 21 }, (_, i) => ({ ...SYNTHETIC[0]!, sku: `SKU-${i + 1}` }))
+    const res = await returnCart(app, sid, many)
+    t.equal(ociItems(res.body).length, 21)
+    const event = await em().findOneOrFail(SessionEvent, { sessionId: sid, type: 'cart.returned' })
+    t.match(event.data.warning, /21 lines/)
   })
 })
