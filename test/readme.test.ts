@@ -12,3 +12,11 @@ t.test("the README's preset tables are the presets", async (t) => {
     }
   }
 })
+
+t.test("the README's permission catalog is the catalog", async (t) => {
+  const { PERMISSIONS, DEFAULT_PERMISSIONS } = await import('../src/domain/provisioning/permissions.ts')
+  for (const [name, meaning] of Object.entries(PERMISSIONS)) {
+    const isDefault = (DEFAULT_PERMISSIONS as string[]).includes(name)
+    t.match(readme, `| \`${name}\` | ${meaning} | ${isDefault ? '✓ ' : ''}|`, name)
+  }
+})

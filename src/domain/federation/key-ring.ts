@@ -4,6 +4,9 @@ import { SigningKey } from '../../persistence/entities/index.ts'
 
 export const ASSERTION_ALGORITHM = 'ES256'
 
+/** pg_advisory_xact_lock key of key rotation (any constant no other lock uses). */
+const ROTATION_LOCK = 0x5067_6b72 // "Pgkr"
+
 export interface ActiveKey {
   kid: string
   privateKeyPem: string
@@ -35,7 +38,7 @@ export class KeyRing {
 
   constructor(
     private readonly em: () => SqlEntityManager,
-    /** How long a retired key stays published: the assertion TTL plus clock tolerance. */
+    /** How long a retired key stays published: the assertion TTL plus a margin for clock skew. */
     readonly publishForSeconds: number,
     /** The gateway clock: verification checks exp/nbf against it too, so both agree. */
     readonly now: () => Date,
@@ -56,6 +59,10 @@ export class KeyRing {
   async rotate(within?: (em: SqlEntityManager, key: SigningKey, retired: string[]) => void): Promise<RotatedKey> {
     const em = this.em()
     const rotated = await em.transactional(async (tem) => {
+      // Rotations take turns (across replicas): each then sees, and retires, the key the one
+      // before it created, so exactly one key is left signing. Row locks alone cannot do this,
+      // since a waiting UPDATE does not see rows committed after it started.
+      await tem.execute('select pg_advisory_xact_lock(?)', [ROTATION_LOCK])
       const retired = (await tem.find(SigningKey, { retiredAt: null })).map((k) => k.kid)
       await tem.nativeUpdate(SigningKey, { retiredAt: null }, { retiredAt: this.now() })
       const key = await this.createKey(tem)

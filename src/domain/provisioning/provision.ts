@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
 import { PunchgateError } from '../../errors/index.ts'
-import { BuyerUser, CustomerRole, type Customer } from '../../persistence/entities/index.ts'
+import {
+  BuyerUser, BuyerUserSchema, CustomerRole, CustomerRoleSchema, type Customer,
+} from '../../persistence/entities/index.ts'
+import { FIELD_LABELS } from './identity-profiles.ts'
 import type { BuyerIdentity } from './identity-source.ts'
 import { DEFAULT_PERMISSIONS, type Permission } from './permissions.ts'
 import type { ProvisioningPolicy } from './policy.ts'
@@ -21,6 +24,28 @@ const PROFILE_FIELDS = [
 ] as const
 
 export const UNIDENTIFIED_UNIQUE_NAME = '~unidentified-buyer'
+
+/**
+ * A value longer than its column would fail the insert as an internal error (500) with nothing
+ * journaled on the session: find it first, so the buyer system gets a 400 naming the field.
+ * The limits are read from the entity schemas, so they follow the columns.
+ */
+export function overlongIdentityField(person: BuyerIdentity): string | undefined {
+  const limit = (schema: { meta: { properties: object } }, prop: string) =>
+    (schema.meta.properties as Record<string, { length?: number }>)[prop]?.length ?? Infinity
+  for (const field of ['uniqueName', ...PROFILE_FIELDS] as const) {
+    // PostgreSQL counts characters, not UTF-16 units.
+    const length = person[field] === undefined ? 0 : [...person[field]].length
+    const max = limit(BuyerUserSchema, field)
+    if (length > max) {
+      return `The buyer's ${FIELD_LABELS[field]} is ${length} characters long, more than the ${max} the supplier's gateway stores. Shorten it in the procurement system.`
+    }
+  }
+  const maxRole = limit(CustomerRoleSchema, 'name')
+  const role = person.roles.find((r) => [...r].length > maxRole)
+  if (role) return `The role "${[...role].slice(0, 40).join('')}…" is ${[...role].length} characters long, more than the ${maxRole} the supplier's gateway stores.`
+  return undefined
+}
 
 /**
  * Finds or creates the buyer user and resolves their roles per the customer's policy.

@@ -11,7 +11,7 @@ import {
 } from '../provisioning/identity-profiles.ts'
 import type { IdentitySource } from '../provisioning/identity-source.ts'
 import { parsePolicy } from '../provisioning/policy.ts'
-import { provisionBuyer } from '../provisioning/provision.ts'
+import { overlongIdentityField, provisionBuyer } from '../provisioning/provision.ts'
 import { checkReturnUrl } from '../return-url.ts'
 import { newToken, sha256 } from '../security/secrets.ts'
 import { Timeline } from './timeline.ts'
@@ -64,6 +64,8 @@ export async function setupSession(deps: Deps, em: SqlEntityManager, input: Setu
       throw new PunchgateError('PG_ERR_IDENTITY_MISSING', formatMissingIdentity(missing))
     }
     timeline.record('identity.extracted', missing ? { unidentified: true } : { ...identity })
+    const overlong = missing ? undefined : overlongIdentityField(identity)
+    if (overlong) throw new PunchgateError(input.protocol === 'oci' ? 'PG_ERR_OCI_INVALID' : 'PG_ERR_CXML_INVALID', overlong)
     const startToken = newToken()
     const session = await em.transactional(async (tem) => {
       const buyer = await provisionBuyer(tem, input.customer, policy, missing ? 'unidentified' : identity, timeline, now)
@@ -94,12 +96,9 @@ export async function setupSession(deps: Deps, em: SqlEntityManager, input: Setu
 function checkedReturnUrl(input: SetupInput, timeline: Timeline): string | undefined {
   if (!input.returnUrl) {
     if (input.operation === 'inspect') return undefined
-    throw new PunchgateError(
-      'PG_ERR_CXML_INVALID',
-      input.protocol === 'oci'
-        ? 'HOOK_URL is missing: the cart cannot be returned without it.'
-        : 'BrowserFormPost/URL is missing: the cart cannot be returned without it.',
-    )
+    throw input.protocol === 'oci'
+      ? new PunchgateError('PG_ERR_OCI_INVALID', 'HOOK_URL is missing: the cart cannot be returned without it.')
+      : new PunchgateError('PG_ERR_CXML_INVALID', 'BrowserFormPost/URL is missing: the cart cannot be returned without it.')
   }
   try {
     const url = checkReturnUrl(input.returnUrl, input.customer.returnUrlHosts)
