@@ -23,6 +23,7 @@ const ALLOWED: Record<ApiRole, ReadonlySet<string>> = {
 export type Capability = 'read' | 'write' | 'cart'
 
 /**
+ * Runs as an onRequest hook: an unauthenticated request is refused before its body is read.
  * Bearer tokens: PUNCHGATE_ADMIN_TOKEN and PUNCHGATE_STOREFRONT_TOKEN (bootstrap, compared in
  * constant time), or tokens created through the API (stored as SHA-256, looked up by hash).
  */

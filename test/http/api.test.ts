@@ -116,3 +116,10 @@ t.test('health and readiness', async (t) => {
   t.equal(ready.statusCode, 200)
   t.equal(ready.json().status, 'ready')
 })
+
+t.test('an unauthenticated request is refused before its body is looked at', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'POST', url: '/api/customers', payload: { slug: 'NOT VALID' } })
+  t.equal(res.statusCode, 401)
+  t.equal(res.json().code, 'PG_ERR_API_UNAUTHORIZED')
+})

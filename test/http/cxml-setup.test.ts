@@ -173,3 +173,18 @@ t.test('values with semicolons, quotes and SQL are stored literally', async (t) 
   const user = await db.orm.em.fork().findOneOrFail(BuyerUser, { uniqueName: 'hm' })
   t.equal(user.displayName, name)
 })
+
+t.test('an over-long payloadID and SelectedItem do not break the setup', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const customer = await createCustomer(app)
+  await addCredential(app, customer.id, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-BUYER-1', sharedSecret: 's3cret-shared' })
+  const payloadID = `${'p'.repeat(600)}@buyer`
+  const body = setupRequest({ payloadID }).replace(
+    '</PunchOutSetupRequest>',
+    `<SelectedItem><ItemID><SupplierPartID>${'s'.repeat(300)}</SupplierPartID></ItemID></SelectedItem></PunchOutSetupRequest>`,
+  )
+  const res = await postCxml(app, body)
+  t.equal(cxmlAnswer(res.body).code, 200, cxmlAnswer(res.body).detail)
+  const session = await db.orm.em.fork().findOneOrFail(PunchoutSession, { payloadId: payloadID.slice(0, 400) })
+  t.equal(session.selectedSku, null)
+})

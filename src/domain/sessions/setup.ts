@@ -117,10 +117,12 @@ function sessionFields(input: SetupInput, id: string, now: Date) {
     protocol: input.protocol,
     operation: input.operation,
     buyerCookie: input.buyerCookie ?? null,
-    payloadId: input.payloadId ?? null,
+    // payloadID is stored to its column's length; the journal keeps the whole request.
+    payloadId: input.payloadId?.slice(0, 400) ?? null,
     deploymentMode: input.deploymentMode,
     restoredItems: input.restoredItems,
-    selectedSku: input.selectedSku ?? null,
+    // A SelectedItem longer than any SKU cannot name a product: start on the catalog instead.
+    selectedSku: input.selectedSku && input.selectedSku.length <= 200 ? input.selectedSku : null,
     protocolContext: input.protocolContext,
     createdAt: now,
     updatedAt: now,

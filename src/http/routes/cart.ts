@@ -17,17 +17,19 @@ export async function cartRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   const api = app.withTypeProvider<ZodTypeProvider>()
 
   api.get('/punchout/sessions/:sid', {
-    preHandler: ctx.auth('cart'),
+    onRequest: ctx.auth('cart'),
     schema: { tags: ['storefront'], summary: 'A punchout session as the storefront needs it', params: sessionParamsSchema, response: { 200: sessionViewSchema } },
   }, async (request) => viewSession(request.em, request.params.sid))
 
   api.post('/punchout/sessions/:sid/cart', {
-    // Link even refused returns (bad token, bad cart) to their session in the journal.
-    onRequest: async (request) => {
-      const { sid } = request.params as { sid?: string }
-      if (sid && UUID.test(sid)) request.journal!.sessionId = sid
-    },
-    preHandler: ctx.auth('cart'),
+    onRequest: [
+      // Link even refused returns (bad token, bad cart) to their session in the journal.
+      async (request) => {
+        const { sid } = request.params as { sid?: string }
+        if (sid && UUID.test(sid)) request.journal!.sessionId = sid
+      },
+      ctx.auth('cart'),
+    ],
     config: { journal: 'cart' },
     schema: {
       tags: ['storefront'],

@@ -17,32 +17,32 @@ export async function customerRoutes(app: FastifyInstance, ctx: RouteContext): P
   const tags = ['customers']
 
   api.get('/customers', {
-    preHandler: ctx.auth('read'),
+    onRequest: ctx.auth('read'),
     schema: { tags, summary: 'List customers', response: { 200: z.array(customerSchema) } },
   }, async (request) => (await request.em.find(Customer, {}, { orderBy: { name: 'asc' } })).map(customerView))
 
   api.post('/customers', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: { tags, summary: 'Create a customer (buying organization)', body: customerInputSchema, response: { 201: customerSchema } },
   }, async (request, reply) => reply.code(201).send(customerView(await createCustomer(request.em, request.actor!, request.body, now()))))
 
   api.get('/customers/:id', {
-    preHandler: ctx.auth('read'),
+    onRequest: ctx.auth('read'),
     schema: { tags, summary: 'One customer', params: idParamsSchema, response: { 200: customerSchema } },
   }, async (request) => customerView(await getCustomer(request.em, request.params.id)))
 
   api.patch('/customers/:id', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: { tags, summary: 'Change a customer: profile, policy, allow-list, transport', params: idParamsSchema, body: customerPatchSchema, response: { 200: customerSchema } },
   }, async (request) => customerView(await patchCustomer(request.em, request.actor!, request.params.id, request.body, now())))
 
   api.get('/customers/:id/credentials', {
-    preHandler: ctx.auth('read'),
+    onRequest: ctx.auth('read'),
     schema: { tags, summary: "A customer's credentials (never the secrets)", params: idParamsSchema, response: { 200: z.array(credentialSchema) } },
   }, async (request) => (await listCredentials(request.em, request.params.id)).map(credentialView))
 
   api.post('/customers/:id/credentials', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: {
       tags, summary: 'Add a cXML or OCI credential; the secret is stored as a keyed hash and never shown again',
       params: idParamsSchema, body: credentialInputSchema, response: { 201: credentialSchema },
@@ -51,7 +51,7 @@ export async function customerRoutes(app: FastifyInstance, ctx: RouteContext): P
     reply.code(201).send(credentialView(await addCredential(request.em, hasher, request.actor!, request.params.id, request.body, now()))))
 
   api.post('/customers/:id/credentials/:credentialId/revoke', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: { tags, summary: 'Revoke a credential (rotate: add the new one first)', params: z.object({ id: z.uuid(), credentialId: z.uuid() }), response: { 200: credentialSchema } },
   }, async (request) => credentialView(await revokeCredential(request.em, request.actor!, request.params.id, request.params.credentialId, now())))
 }

@@ -19,7 +19,7 @@ export async function keyRoutes(app: FastifyInstance, ctx: RouteContext): Promis
   const { keys, now } = ctx.deps
 
   api.post('/keys/rotate', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: {
       tags: ['keys'], summary: 'Rotate the assertion signing key; the old key stays in the JWKS until its assertions have expired',
       response: { 200: rotatedKeySchema },

@@ -16,17 +16,17 @@ export async function roleRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   const tags = ['roles']
 
   api.get('/permissions', {
-    preHandler: ctx.auth('read'),
+    onRequest: ctx.auth('read'),
     schema: { tags, summary: 'The storefront permission catalog a role can be mapped to', response: { 200: permissionCatalogSchema } },
   }, async () => PERMISSION_NAMES.map((name) => ({ name, description: PERMISSIONS[name], default: DEFAULT_PERMISSIONS.includes(name) })))
 
   api.get('/customers/:id/roles', {
-    preHandler: ctx.auth('read'),
+    onRequest: ctx.auth('read'),
     schema: { tags, summary: "A customer's roles, mapped or pending review", params: idParamsSchema, response: { 200: z.array(roleSchema) } },
   }, async (request) => listRoles(request.em, request.params.id))
 
   api.put('/customers/:id/roles/:role', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: {
       tags, summary: 'Map or remap a role (case-insensitive name); a pending role becomes mapped',
       params: roleParamsSchema, body: roleInputSchema, response: { 200: roleSchema },
@@ -34,7 +34,7 @@ export async function roleRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   }, async (request) => putRole(request.em, request.actor!, request.params.id, request.params.role, request.body, now()))
 
   api.delete('/customers/:id/roles/:role', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: { tags, summary: "Delete a role mapping (never the customer's default role)", params: roleParamsSchema, response: { 204: z.null() } },
   }, async (request, reply) => {
     await deleteRole(request.em, request.actor!, request.params.id, request.params.role, now())
@@ -42,7 +42,7 @@ export async function roleRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   })
 
   api.get('/roles', {
-    preHandler: ctx.auth('read'),
+    onRequest: ctx.auth('read'),
     schema: { tags, summary: 'Roles across customers, oldest first (status=pending: the review queue)', querystring: roleListQuerySchema, response: { 200: z.array(customerRoleSchema) } },
   }, async (request) => listRolesAcrossCustomers(request.em, request.query))
 }

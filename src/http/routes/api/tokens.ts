@@ -13,12 +13,12 @@ export async function tokenRoutes(app: FastifyInstance, ctx: RouteContext): Prom
   const now = ctx.deps.now
 
   api.get('/tokens', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: { tags: ['tokens'], summary: 'List API tokens (never their values)', response: { 200: z.array(tokenSchema) } },
   }, async (request) => (await request.em.find(ApiToken, {}, { orderBy: { createdAt: 'asc' } })).map(tokenView))
 
   api.post('/tokens', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: { tags: ['tokens'], summary: 'Create an API or storefront token; the value is shown once', body: tokenInputSchema, response: { 201: createdTokenSchema } },
   }, async (request, reply) => {
     const { row, token } = await createApiToken(request.em, request.actor!, request.body, now())
@@ -26,7 +26,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: RouteContext): Prom
   })
 
   api.post('/tokens/:id/revoke', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: { tags: ['tokens'], summary: 'Revoke a token', params: idParamsSchema, response: { 200: tokenSchema } },
   }, async (request) => tokenView(await revokeApiToken(request.em, request.actor!, request.params.id, now())))
 }

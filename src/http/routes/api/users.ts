@@ -13,7 +13,7 @@ export async function userRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   const tags = ['users']
 
   api.get('/customers/:id/users', {
-    preHandler: ctx.auth('read'),
+    onRequest: ctx.auth('read'),
     schema: {
       tags, summary: "A customer's buyer users; q searches unique name, email and display name",
       params: idParamsSchema, querystring: userListQuerySchema, response: { 200: z.array(userSchema) },
@@ -21,12 +21,12 @@ export async function userRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   }, async (request) => listUsers(request.em, request.params.id, request.query))
 
   api.post('/users/:id/disable', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: { tags, summary: "Disable a buyer user: their next punchout is refused (403)", params: idParamsSchema, body: userStatusBodySchema, response: { 200: userSchema } },
   }, async (request) => setUserStatus(request.em, request.actor!, request.params.id, 'disabled', request.body?.reason, now()))
 
   api.post('/users/:id/enable', {
-    preHandler: ctx.auth('write'),
+    onRequest: ctx.auth('write'),
     schema: { tags, summary: 'Re-enable a disabled buyer user', params: idParamsSchema, body: userStatusBodySchema, response: { 200: userSchema } },
   }, async (request) => setUserStatus(request.em, request.actor!, request.params.id, 'active', request.body?.reason, now()))
 }
