@@ -79,7 +79,15 @@ t.test('cart return for a cXML session', async (t) => {
     t.ok(await em().findOne(JournalEntry, { sessionId: sid, channel: 'cart', httpStatus: 401 }))
   })
 
-  t.test('refuses an admin-only token: a support token may return carts, an auditor may not', async (t) => {
+  t.test('a storefront token created through the API returns carts', async (t) => {
+    const token = (await app.inject({ method: 'POST', url: '/api/tokens', headers: adminHeaders, payload: { name: 'external shop', role: 'storefront' } })).json().token
+    const { sid } = await startedSession(app)
+    const res = await app.inject({ method: 'POST', url: `/punchout/sessions/${sid}/cart`, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, payload: { items: ITEMS } })
+    t.equal(res.statusCode, 200)
+    t.ok(res.json().fields['cxml-urlencoded'])
+  })
+
+  t.test('an auditor token may not return carts', async (t) => {
     const token = (await app.inject({ method: 'POST', url: '/api/tokens', headers: adminHeaders, payload: { name: 'audit', role: 'auditor' } })).json().token
     const { sid } = await startedSession(app)
     const res = await app.inject({ method: 'POST', url: `/punchout/sessions/${sid}/cart`, headers: { authorization: `Bearer ${token}` }, payload: { items: ITEMS } })

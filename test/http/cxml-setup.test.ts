@@ -188,3 +188,22 @@ t.test('an over-long payloadID and SelectedItem do not break the setup', async (
   const session = await db.orm.em.fork().findOneOrFail(PunchoutSession, { payloadId: payloadID.slice(0, 400) })
   t.equal(session.selectedSku, null)
 })
+
+t.test('charsets: a windows-1252 document is decoded as declared and journaled byte for byte', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const customer = await createCustomer(app)
+  await addCredential(app, customer.id, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-BUYER-1', sharedSecret: 's3cret-shared' })
+  const xml = setupRequest({ payloadID: 'cp1252@buyer', extrinsics: [['UniqueName', 'juergen'], ['UserFullName', 'Jürgen Groß – 5 €']] })
+    .replace('encoding="UTF-8"', 'encoding="windows-1252"')
+  // windows-1252: ü=FC, ß=DF, –=96, €=80.
+  const bytes = Buffer.from(xml.replace(/[–€]/g, (c) => (c === '€' ? '\u0080' : '\u0096')), 'latin1')
+  const res = await postCxml(app, bytes, 'text/xml')
+  t.equal(cxmlAnswer(res.body).code, 200, cxmlAnswer(res.body).detail)
+  const em = db.orm.em.fork()
+  t.equal((await em.findOneOrFail(BuyerUser, { uniqueName: 'juergen' })).displayName, 'Jürgen Groß – 5 €')
+  const stored = Buffer.from((await em.findOneOrFail(JournalEntry, { payloadId: 'cp1252@buyer' })).requestBody!)
+  t.ok(stored.includes(Buffer.from([0x4a, 0xfc, 0x72])), 'the raw windows-1252 bytes are kept')
+
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(setupRequest({ extrinsics: [['UniqueName', 'utf16user']] }).replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf16le')])
+  t.equal(cxmlAnswer((await postCxml(app, utf16, 'application/xml')).body).code, 200, 'UTF-16 with BOM')
+})
