@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { identityProfileSchema } from '../../src/domain/provisioning/identity-profiles.ts'
 import { provisioningPolicySchema } from '../../src/domain/provisioning/policy.ts'
 import { ociOptionsSchema } from '../../src/domain/carts/oci-options.ts'
+import { patchOf } from './patch.ts'
 
 const hostEntry = z
   .string()
@@ -26,10 +27,11 @@ export const customerPatchSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   tier: z.string().trim().min(1).max(40).optional(),
   identityProfile: identityProfileSchema.optional(),
-  provisioning: provisioningPolicySchema.partial().optional(),
+  provisioning: patchOf(provisioningPolicySchema).optional(),
   returnUrlHosts: z.array(hostEntry).max(100).optional(),
   cartTransport: z.enum(['cxml-urlencoded', 'cxml-base64']).optional(),
-  ociOptions: ociOptionsSchema.partial().optional(),
+  /** Merged into the current options; `optionalFields: null` goes back to "every field with a value". */
+  ociOptions: patchOf(ociOptionsSchema).extend({ optionalFields: ociOptionsSchema.shape.optionalFields.nullable() }).optional(),
 })
 export type CustomerPatch = z.infer<typeof customerPatchSchema>
 

@@ -70,10 +70,10 @@ t.test('admin API', async (t) => {
   })
 
   t.test('patches the policy and keeps what it does not mention', async (t) => {
-    const customer = await createCustomer(app)
+    const customer = await createCustomer(app, { provisioning: { autoCreateUsers: false, defaultRole: 'requester' } })
     const res = await app.inject({ method: 'PATCH', url: `/api/customers/${customer.id}`, headers: adminHeaders, payload: { provisioning: { unknownRoles: 'reject' }, tier: 'platinum' } })
     t.equal(res.statusCode, 200)
-    t.match(res.json(), { tier: 'platinum', provisioning: { unknownRoles: 'reject', autoCreateUsers: true } })
+    t.match(res.json(), { tier: 'platinum', provisioning: { unknownRoles: 'reject', autoCreateUsers: false, defaultRole: 'requester', updateProfiles: true } })
     const audit = await em().findOneOrFail(AuditEntry, { targetId: customer.id, action: 'customer.update' })
     t.match(audit.before, { tier: 'standard' })
     t.match(audit.after, { tier: 'platinum' })
@@ -122,4 +122,15 @@ t.test('an unauthenticated request is refused before its body is looked at', asy
   const res = await app.inject({ method: 'POST', url: '/api/customers', payload: { slug: 'NOT VALID' } })
   t.equal(res.statusCode, 401)
   t.equal(res.json().code, 'PG_ERR_API_UNAUTHORIZED')
+})
+
+t.test('OCI options: set, merged, and optionalFields reset with null', async (t) => {
+  const { app } = await buildTestApp(t)
+  const customer = await createCustomer(app)
+  const patch = (ociOptions: unknown) => app.inject({ method: 'PATCH', url: `/api/customers/${customer.id}`, headers: adminHeaders, payload: { ociOptions } })
+  t.match((await patch({ optionalFields: ['VENDORMAT'], unitSystem: 'sap' })).json().ociOptions, { optionalFields: ['VENDORMAT'], unitSystem: 'sap', charset: 'UTF-8' })
+  const reset = (await patch({ optionalFields: null })).json().ociOptions
+  t.notOk('optionalFields' in reset)
+  t.equal(reset.unitSystem, 'sap')
+  t.equal((await patch({ optionalFields: ['lower-case'] })).statusCode, 400)
 })

@@ -51,6 +51,12 @@ t.test('the one-time start link', async (t) => {
     t.notMatch(journal[0]!.path, new RegExp(path.split('/').pop()!))
   })
 
+  t.test('a HEAD request does not spend the link', async (t) => {
+    const path = await newStartPath()
+    t.equal((await app.inject({ method: 'HEAD', url: path })).statusCode, 404)
+    t.equal((await app.inject({ method: 'GET', url: path })).statusCode, 302)
+  })
+
   t.test('concurrent uses: exactly one succeeds', async (t) => {
     const path = await newStartPath()
     const results = await Promise.all(Array.from({ length: 8 }, () => app.inject({ method: 'GET', url: path })))

@@ -48,7 +48,11 @@ export async function patchCustomer(em: SqlEntityManager, actor: Actor, id: stri
     const { provisioning, ociOptions, ...rest } = patch
     Object.assign(customer, rest)
     if (provisioning) customer.provisioning = { ...customer.provisioning, ...provisioning }
-    if (ociOptions) customer.ociOptions = { ...customer.ociOptions, ...ociOptions }
+    if (ociOptions) {
+      const merged: Record<string, unknown> = { ...customer.ociOptions, ...ociOptions }
+      if (merged.optionalFields === null) delete merged.optionalFields
+      customer.ociOptions = merged
+    }
     customer.updatedAt = now
     audit(tem, actor, { action: 'customer.update', targetType: 'customer', targetId: id, before, after: wrap(customer).toObject() }, now)
     return customer

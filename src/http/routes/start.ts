@@ -9,6 +9,8 @@ export async function startRoutes(app: FastifyInstance, ctx: RouteContext): Prom
   app.get(
     '/punchout/start/:token',
     {
+      // A HEAD (link checkers, previews) must not spend the one-time link.
+      exposeHeadRoute: false,
       config: { surface: 'html', journal: 'start' },
       schema: { hide: true, params: z.object({ token: z.string().max(200) }) },
     },
