@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import { DEMO_PRODUCTS } from '../../src/cli/demo-products.ts'
+import { seedProducts } from '../../src/cli/demo.ts'
 import { STOREFRONT_TOKEN } from './app.ts'
 import { cxmlAnswer, postCxml, setupRequest, type SetupOptions } from './fixtures.ts'
 
@@ -26,15 +26,7 @@ export const returnCart = (app: FastifyInstance, sid: string, items: unknown[], 
   })
 
 /** The demo catalog, for storefront tests. */
-export async function seedCatalog(em: SqlEntityManager): Promise<void> {
-  for (const p of DEMO_PRODUCTS) {
-    await em.execute(
-      `insert into products (sku, name, description, list_price, currency, unit_of_measure, unspsc, manufacturer_name, manufacturer_part_id, lead_time_days)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (sku) do nothing`,
-      [p.sku, p.name, p.description, p.listPrice, p.currency, p.unitOfMeasure, p.unspsc, p.manufacturerName, p.manufacturerPartId, p.leadTimeDays],
-    )
-  }
-}
+export const seedCatalog = (em: SqlEntityManager): Promise<void> => seedProducts(em)
 
 /** Decodes the hidden field of an auto-post page (one field: cxml-urlencoded or cxml-base64). */
 export function hiddenFields(page: string): Array<[string, string]> {
