@@ -44,7 +44,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   })
   app.addHook('onClose', () => db.close())
   try {
-    const hasher = new SecretHasher(loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir, inMemory: config.dataDir === MEMORY && !config.databaseUrl }))
+    const hasher = new SecretHasher(loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir, inMemory: config.dataDir === MEMORY }))
     const keys = new KeyRing(() => db.orm.em.fork(), config.assertionTtlSeconds + 120, now)
     await keys.ensureKey()
     app.setValidatorCompiler(validatorCompiler)
