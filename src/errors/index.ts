@@ -14,6 +14,7 @@ export const ERRORS = {
   PG_ERR_AUTH_BAD_SECRET: { http: 401, cxml: 401, expose: true, summary: 'The SharedSecret or password does not match.' },
   PG_ERR_RETURN_URL_REFUSED: { http: 403, cxml: 403, expose: true, summary: 'The return URL (BrowserFormPost / HOOK_URL) is not on the customer allow-list.' },
   PG_ERR_IDENTITY_MISSING: { http: 400, cxml: 400, expose: true, summary: 'The request does not identify the buyer as the identity profile requires.' },
+  PG_ERR_IDENTITY_INVALID: { http: 400, cxml: 400, expose: true, summary: 'The buyer identity in the request cannot be accepted (reserved name, too many roles).' },
   PG_ERR_USER_UNKNOWN: { http: 403, cxml: 403, expose: true, summary: 'The buyer is unknown and the customer does not create users on the fly.' },
   PG_ERR_USER_DISABLED: { http: 403, cxml: 403, expose: true, summary: 'The buyer user is disabled.' },
   PG_ERR_ROLE_REJECTED: { http: 403, cxml: 403, expose: true, summary: 'The buyer has a role the customer policy rejects.' },

@@ -9,7 +9,7 @@ import { KeyRing } from '../domain/federation/key-ring.ts'
 import { loadSecretKey, SecretHasher } from '../domain/security/secrets.ts'
 import { MEMORY, openDatabase, type Database } from '../persistence/database.ts'
 import { bearerAuth } from './auth.ts'
-import { registerErrorMapper } from './error-mapper.ts'
+import { registerErrorMapper, sendError, toPunchgateError } from './error-mapper.ts'
 import { registerFederation } from './federation.ts'
 import { registerJournal } from './journal.ts'
 import { loggerOptions } from './logging.ts'
@@ -41,6 +41,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     trustProxy: config.trustProxy ?? false,
+    // Role names (up to 200 characters) and start tokens travel in path parameters.
+    routerOptions: { maxParamLength: 256 },
+    // Malformed URLs get the same answers as every other refusal (and a journal row).
+    frameworkErrors: (err, request, reply) => sendError(request, reply, toPunchgateError(err)),
   })
   app.addHook('onClose', () => db.close())
   try {

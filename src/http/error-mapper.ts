@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { ERRORS, PunchgateError, isPunchgateError, type ErrorCode } from '../errors/index.ts'
 import { buildStatusResponse, newPayloadId } from '../protocols/cxml/build.ts'
 import { errorPage } from './html.ts'
+import { redactPath } from './journal.ts'
 
 /** How a route answers: cXML clients get cXML, browsers a page, API clients JSON. */
 export type Surface = 'cxml' | 'html' | 'json'
@@ -51,7 +52,7 @@ function isDatabaseUnavailable(e: { code?: string; name?: string }): boolean {
 export function registerErrorMapper(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => sendError(request, reply, toPunchgateError(err)))
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new PunchgateError('PG_ERR_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+    sendError(request, reply, new PunchgateError('PG_ERR_NOT_FOUND', `No route ${request.method} ${redactPath(request.url.split('?')[0]!)}.`)),
   )
 }
 

@@ -46,7 +46,9 @@ export function registerJournal(app: FastifyInstance, orm: MikroORM): void {
       await writeEntry(orm, request, reply, record, payload)
       return payload
     } catch (err) {
-      request.log.error({ err }, 'journal write failed; answering 503')
+      // Only the error's kind: a database message would quote the row, start link included.
+      const e = err as { name?: string; code?: string }
+      request.log.error({ error: e.name, code: e.code }, 'journal write failed; answering 503')
       reply.code(503).header('retry-after', '5').type('text/plain; charset=utf-8')
       return 'The gateway could not record this request and did not process it. Retry later.'
     }
@@ -54,11 +56,14 @@ export function registerJournal(app: FastifyInstance, orm: MikroORM): void {
 }
 
 async function writeEntry(orm: MikroORM, request: FastifyRequest, reply: FastifyReply, record: JournalRecord, payload: unknown) {
-  const response = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
+  // A setup answer carries the live start link: the journal is support-readable, so it is masked.
+  const raw = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
+  const response = raw === null ? null : redactStartLinks(raw)
   const status = reply.statusCode
   // JSON bodies are journaled as received, even when validation refused them.
   const body = record.body ?? (request.body !== undefined && !Buffer.isBuffer(request.body) ? Buffer.from(JSON.stringify(request.body)) : undefined)
-  const rawLength = Number(request.headers['content-length'] ?? body?.length ?? 0)
+  // The bytes actually received, not the client's Content-Length (which may lie or overflow).
+  const rawLength = Buffer.isBuffer(request.body) ? request.body.length : body?.length ?? 0
   await orm.em.fork().insert(JournalEntry, {
     at: new Date(),
     channel: record.channel,
@@ -67,14 +72,14 @@ async function writeEntry(orm: MikroORM, request: FastifyRequest, reply: Fastify
     requestId: request.id,
     sessionId: record.sessionId ?? null,
     customerId: record.customerId ?? null,
-    payloadId: record.payloadId?.slice(0, 400) ?? null,
+    payloadId: record.payloadId?.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 400) ?? null,
     httpStatus: status,
     protocolStatus: record.protocolStatus ?? null,
     outcome: record.outcome ?? (status < 400 ? 'ok' : status >= 500 ? 'error' : 'refused'),
     errorCode: record.errorCode ?? null,
     contentType: request.headers['content-type']?.slice(0, 200) ?? null,
     requestBody: body ?? null,
-    requestSize: Number.isFinite(rawLength) ? rawLength : 0,
+    requestSize: rawLength,
     responseContentType: String(reply.getHeader('content-type') ?? '').slice(0, 200) || null,
     responseBody: response && response.length <= MAX_STORED_RESPONSE ? response : response?.slice(0, MAX_STORED_RESPONSE) ?? null,
     durationMs: Math.round(reply.elapsedTime),
@@ -83,10 +88,14 @@ async function writeEntry(orm: MikroORM, request: FastifyRequest, reply: Fastify
 }
 
 /** Start links and OCI passwords are credentials: never stored or logged in full. */
+const START_LINK = /(\/punchout\/start\/)[^/?#<"'\s]+/g
+
+/** Masks every one-time start link in a text (answers, log messages). */
+export const redactStartLinks = (text: string): string => text.replace(START_LINK, '$1***')
+
 export function redactPath(url: string): string {
   // redactOciPassword also catches a percent-encoded name (`%50ASSWORD=`), which the OCI
   // parser decodes and accepts as the password.
-  return redactOciPassword(url
-    .replace(/(\/punchout\/start\/)[^/?#]+/, '$1***')
+  return redactOciPassword(redactStartLinks(url)
     .replace(/([?&](?:password|assertion)=)[^&#]*/gi, '$1***'))
 }

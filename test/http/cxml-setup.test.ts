@@ -207,3 +207,29 @@ t.test('charsets: a windows-1252 document is decoded as declared and journaled b
   const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(setupRequest({ extrinsics: [['UniqueName', 'utf16user']] }).replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf16le')])
   t.equal(cxmlAnswer((await postCxml(app, utf16, 'application/xml')).body).code, 200, 'UTF-16 with BOM')
 })
+
+t.test('a malformed document never echoes its SharedSecret (not in the answer, the journal or the logs)', async (t) => {
+  const { app, db, logs } = await buildTestApp(t)
+  for (const secret of ['Welcome1<Acme2026', 'pass<a Secret>word']) {
+    const res = await postCxml(app, setupRequest({ secret: 'PLACEHOLDER' }).replace('PLACEHOLDER', secret))
+    t.equal(cxmlAnswer(res.body).code, 400)
+    const tail = secret.split('<')[1]!
+    t.notOk(res.body.includes(tail), 'not in the answer')
+    t.notOk(logs.join('\n').includes(tail), 'not in the logs')
+    const entries = await db.orm.em.fork().find(JournalEntry, {})
+    t.notOk(entries.some((e) => e.responseBody?.includes(tail)), 'not in the journal')
+  }
+})
+
+t.test('the journal never keeps a live start link, whatever Content-Length claims', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const customer = await createCustomer(app)
+  await addCredential(app, customer.id, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-BUYER-1', sharedSecret: 's3cret-shared' })
+  const res = await postCxml(app, setupRequest({ payloadID: 'masked@buyer' }))
+  const token = cxmlAnswer(res.body).startPage!.split('/').pop()!
+  const entry = await db.orm.em.fork().findOneOrFail(JournalEntry, { payloadId: 'masked@buyer' })
+  t.notOk(entry.responseBody!.includes(token))
+  t.match(entry.responseBody, /\/punchout\/start\/\*\*\*/)
+  const start = await app.inject({ method: 'GET', url: `/punchout/start/${token}`, headers: { 'content-length': '3000000000' } })
+  t.equal(start.statusCode, 302)
+})

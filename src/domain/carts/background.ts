@@ -112,3 +112,16 @@ export async function returnBackgroundCart(
     return { session, cart, transfer }
   })
 }
+
+/** A background call that failed after its session was provisioned: close the session, kill its link. */
+export async function failBackgroundSession(em: SqlEntityManager, sessionId: string, err: PunchgateError, now: Date): Promise<void> {
+  await em.transactional(async (tem) => {
+    const session = await tem.findOneOrFail(PunchoutSession, { id: sessionId }, { refresh: true })
+    session.status = 'failed'
+    session.failureCode = err.code
+    session.failureText = err.publicMessage
+    session.startTokenHash = null
+    session.updatedAt = now
+    tem.create(SessionEvent, { sessionId, at: now, type: 'session.failed', data: { code: err.code, text: err.publicMessage } } as SessionEvent)
+  })
+}

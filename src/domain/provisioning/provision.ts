@@ -93,9 +93,10 @@ async function findOrCreateUser(
   now: Date,
 ): Promise<BuyerUser> {
   const uniqueName = person.uniqueName ?? person.email!
-  let user = await em.findOne(BuyerUser, { customerId: customer.id, uniqueName })
+  // The stand-in is found by its flag, never by a name a buyer could send (and take it over).
+  let user = await em.findOne(BuyerUser, unidentified ? { customerId: customer.id, unidentified: true } : { customerId: customer.id, uniqueName, unidentified: false })
   if (!user && policy.matchByEmail && person.email && !unidentified) {
-    user = await em.findOne(BuyerUser, { customerId: customer.id, email: person.email }, { orderBy: { createdAt: 'asc' } })
+    user = await em.findOne(BuyerUser, { customerId: customer.id, email: person.email, unidentified: false }, { orderBy: { createdAt: 'asc' } })
     if (user) timeline.record('user.matched_by_email', { userId: user.id, email: person.email, previousUniqueName: user.uniqueName })
   }
   if (user) {
@@ -138,7 +139,7 @@ async function insertUser(
       person.businessUnit ?? null, person.shipToId ?? null, person.locale ?? null, JSON.stringify([]), unidentified, now, now,
     ],
   )
-  const user = await em.findOneOrFail(BuyerUser, { customerId: customer.id, uniqueName })
+  const user = await em.findOneOrFail(BuyerUser, { customerId: customer.id, uniqueName, unidentified })
   if (inserted.length === 1) {
     timeline.record('user.created', { userId: user.id, uniqueName, email: person.email ?? null, unidentified })
   } else {
@@ -206,7 +207,7 @@ async function resolveRoles(
       grant(defaultPermissions)
     } else if (policy.unknownRoles === 'default') {
       timeline.record('role.defaulted', { role: name, defaultRole: policy.defaultRole })
-      roles.push({ name: policy.defaultRole, status: 'default' })
+      if (!roles.some((r) => r.name === policy.defaultRole)) roles.push({ name: policy.defaultRole, status: 'default' })
       grant(defaultPermissions, defaultRole?.spendLimit)
     } else {
       timeline.record('role.rejected', { role: name })

@@ -9,9 +9,9 @@ import type { Deps } from '../deps.ts'
 import {
   extractIdentity, formatMissingIdentity, resolveProfile, type IdentityProfileConfig,
 } from '../provisioning/identity-profiles.ts'
-import type { IdentitySource } from '../provisioning/identity-source.ts'
+import type { BuyerIdentity, IdentitySource } from '../provisioning/identity-source.ts'
 import { parsePolicy } from '../provisioning/policy.ts'
-import { overlongIdentityField, provisionBuyer } from '../provisioning/provision.ts'
+import { overlongIdentityField, provisionBuyer, UNIDENTIFIED_UNIQUE_NAME } from '../provisioning/provision.ts'
 import { checkReturnUrl } from '../return-url.ts'
 import { newToken, sha256 } from '../security/secrets.ts'
 import { Timeline } from './timeline.ts'
@@ -66,6 +66,7 @@ export async function setupSession(deps: Deps, em: SqlEntityManager, input: Setu
     timeline.record('identity.extracted', missing ? { unidentified: true } : { ...identity })
     const overlong = missing ? undefined : overlongIdentityField(identity)
     if (overlong) throw new PunchgateError(input.protocol === 'oci' ? 'PG_ERR_OCI_INVALID' : 'PG_ERR_CXML_INVALID', overlong)
+    if (!missing) refuseUnacceptableIdentity(identity)
     const startToken = newToken()
     const session = await em.transactional(async (tem) => {
       const buyer = await provisionBuyer(tem, input.customer, policy, missing ? 'unidentified' : identity, timeline, now)
@@ -92,6 +93,18 @@ export async function setupSession(deps: Deps, em: SqlEntityManager, input: Setu
     throw new SetupRefused(err, sessionId)
   }
 }
+
+/** One request may not claim the stand-in's reserved name, nor flood the review queue with roles. */
+function refuseUnacceptableIdentity(identity: BuyerIdentity): void {
+  if (identity.uniqueName === UNIDENTIFIED_UNIQUE_NAME) {
+    throw new PunchgateError('PG_ERR_IDENTITY_INVALID', `The unique name "${UNIDENTIFIED_UNIQUE_NAME}" is reserved for the unidentified-buyer stand-in; send the buyer's own id.`)
+  }
+  if (identity.roles.length > MAX_ROLES_PER_REQUEST) {
+    throw new PunchgateError('PG_ERR_IDENTITY_INVALID', `The request names ${identity.roles.length} roles; at most ${MAX_ROLES_PER_REQUEST} are accepted per buyer.`)
+  }
+}
+
+const MAX_ROLES_PER_REQUEST = 50
 
 function checkedReturnUrl(input: SetupInput, timeline: Timeline): string | undefined {
   if (!input.returnUrl) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import { resolveOciProductId, returnBackgroundCart, type BackgroundLine } from '../../domain/carts/background.ts'
+import { failBackgroundSession, resolveOciProductId, returnBackgroundCart, type BackgroundLine } from '../../domain/carts/background.ts'
 import { builtinCatalog, type CatalogAdapter } from '../../domain/catalog/catalog.ts'
 import { authenticateOci } from '../../domain/customers/authenticate.ts'
 import { SetupRefused, setupSession, type SetupInput, type SetupResult } from '../../domain/sessions/setup.ts'
@@ -8,6 +8,7 @@ import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
 import type { Customer, SessionProtocolContext } from '../../persistence/entities/index.ts'
 import { OCI_LARGE_CART_LINES } from '../../protocols/oci/cart.ts'
 import { identitySourceFromOci, parseOciLogin, redactOciPassword, type OciLogin } from '../../protocols/oci/index.ts'
+import { toPunchgateError } from '../error-mapper.ts'
 import { bindLogContext } from '../logging.ts'
 import { sendTransfer } from './cart.ts'
 import type { RouteContext } from './index.ts'
@@ -35,6 +36,8 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
     url: '/punchout/oci',
     config: { surface: 'html', journal: 'oci' },
     bodyLimit: OCI_BODY_LIMIT,
+    // A HEAD (link checkers, previews) must not provision a user or mint a start link.
+    exposeHeadRoute: false,
     schema: { hide: true },
     handler: async (request, reply) => {
       const rawQuery = queryString(request.url)
@@ -104,8 +107,9 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
   async function background(request: FastifyRequest, reply: FastifyReply, login: OciLogin, customer: Customer) {
     const catalog = catalogFor(request.em)
     const quantity = login.quantity ?? 1
-    if (!(quantity > 0 && quantity <= 1e9)) {
-      throw new PunchgateError('PG_ERR_OCI_INVALID', `QUANTITY must be more than zero (and at most 1000000000), not ${quantity}.`)
+    // OCI QUANTITY carries at most 3 decimals (protocol.md §10): refuse before provisioning anything.
+    if (!(quantity > 0 && quantity <= 1e9) || Math.round(quantity * 1000) !== quantity * 1000) {
+      throw new PunchgateError('PG_ERR_OCI_INVALID', `QUANTITY must be more than zero, at most 1000000000, with at most 3 decimals, not ${quantity}.`)
     }
     let lines: BackgroundLine[]
     let note: Record<string, unknown>
@@ -126,8 +130,14 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
       note = { searchString: login.searchString, hits: lines.map((l) => l.item.sku), truncated: hits.length > OCI_LARGE_CART_LINES }
     }
     const { session } = await setup(request, reply, login, customer, 'create', selectedSku)
-    const { transfer } = await returnBackgroundCart(deps, request.em, session.id, { function: login.function as 'VALIDATE' | 'BACKGROUND_SEARCH', note }, lines)
-    return sendTransfer(request, reply, transfer)
+    try {
+      const { transfer } = await returnBackgroundCart(deps, request.em, session.id, { function: login.function as 'VALIDATE' | 'BACKGROUND_SEARCH', note }, lines)
+      return sendTransfer(request, reply, transfer)
+    } catch (err) {
+      // The session was provisioned for this call only: it must not stay open with a live link.
+      await failBackgroundSession(request.em, session.id, toPunchgateError(err), deps.now())
+      throw err
+    }
   }
 
   async function setup(

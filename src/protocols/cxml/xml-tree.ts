@@ -59,6 +59,13 @@ function parserFailure(error: unknown): PunchgateError {
   return malformed('The body is not a well-formed XML document; check that every element is closed and the document is complete.')
 }
 
+const VALIDATION_KINDS: Record<string, string> = {
+  InvalidTag: 'an invalid, unclosed or mismatched tag',
+  InvalidAttr: 'an invalid or duplicated attribute',
+  InvalidXml: 'malformed markup',
+  InvalidChar: 'a character not allowed there',
+}
+
 /**
  * Parse decoded XML text and return the single `cXML` root element.
  * Throws PG_ERR_CXML_ENTITY for entity declarations, PG_ERR_CXML_MALFORMED otherwise.
@@ -68,7 +75,9 @@ export function parseCxmlRoot(xml: string): XmlElement {
   refuseDeclarations(xml)
   const verdict = XMLValidator.validate(xml)
   if (verdict !== true) {
-    throw malformed(`The body is not well-formed XML (line ${verdict.err.line}): ${verdict.err.msg}`)
+    // The validator's own message quotes document text — possibly a SharedSecret: name the kind only.
+    const kind = VALIDATION_KINDS[verdict.err.code] ?? 'malformed markup'
+    throw malformed(`The body is not well-formed XML: ${kind} at line ${verdict.err.line}, column ${verdict.err.col}.`)
   }
   let tree: XmlElement
   try {
