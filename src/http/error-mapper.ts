@@ -42,8 +42,13 @@ export function toPunchgateError(err: unknown): PunchgateError {
   if (e?.statusCode === 400 && e.validation) return new PunchgateError('PG_ERR_API_VALIDATION', e.message)
   if (e?.statusCode === 400 || e?.statusCode === 415) return new PunchgateError('PG_ERR_API_VALIDATION', e.message)
   if (isDatabaseUnavailable(e)) return new PunchgateError('PG_ERR_UNAVAILABLE', undefined, { cause: err })
+  // A value the database refuses is the caller's input, not our fault: 400, never 500.
+  if (UNSTORABLE.has(e?.code ?? '')) return new PunchgateError('PG_ERR_VALUE_UNSTORABLE', undefined, { cause: err })
   return new PunchgateError('PG_ERR_INTERNAL', undefined, { cause: err })
 }
+
+/** SQLSTATEs of values PostgreSQL cannot take: NUL in a bind (08P01), bad characters, overflow, too long. */
+const UNSTORABLE = new Set(['08P01', '22021', '22P05', '22003', '22001'])
 
 function isDatabaseUnavailable(e: { code?: string; name?: string }): boolean {
   return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(e?.code ?? '') || e?.name === 'ConnectionException'

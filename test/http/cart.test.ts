@@ -96,11 +96,17 @@ t.test('cart return for a cXML session', async (t) => {
 
   t.test('validates the cart: a bad line changes nothing', async (t) => {
     const { sid } = await startedSession(app)
-    for (const bad of [{ ...ITEMS[0], quantity: -1 }, { ...ITEMS[0], currency: 'euro' }, { ...ITEMS[0], sku: '' }, { sku: 'X' }]) {
+    for (const bad of [
+      { ...ITEMS[0], quantity: -1 }, { ...ITEMS[0], currency: 'euro' }, { ...ITEMS[0], sku: '' }, { sku: 'X' },
+      { ...ITEMS[0], description: 'NUL\u0000here' }, { ...ITEMS[0], description: 'lone \ud800 surrogate' }, { ...ITEMS[0], unitPrice: 1e12 },
+    ]) {
       const res = await returnCart(app, sid, [bad])
       t.equal(res.statusCode, 400, JSON.stringify(bad))
       t.equal(res.json().code, 'PG_ERR_API_VALIDATION')
     }
+    const huge = await returnCart(app, sid, [{ ...ITEMS[0], quantity: 1e6, unitPrice: 1e9 }, { ...ITEMS[0], quantity: 1e6, unitPrice: 1e9 }])
+    t.equal(huge.statusCode, 400)
+    t.equal(huge.json().code, 'PG_ERR_CART_INVALID')
     const mixed = await returnCart(app, sid, [ITEMS[0], { ...ITEMS[1], currency: 'USD' }])
     t.equal(mixed.statusCode, 400)
     t.equal(mixed.json().code, 'PG_ERR_CART_INVALID')

@@ -114,6 +114,7 @@ t.test('malformed and hostile documents', async (t) => {
     ['entity declaration', '<?xml version="1.0"?><!DOCTYPE cXML [<!ENTITY x SYSTEM "file:///etc/passwd">]><cXML payloadID="x" timestamp="t">&x;</cXML>'],
     ['prototype-polluting tag', '<cXML payloadID="x" timestamp="t"><__proto__><polluted>1</polluted></__proto__></cXML>'],
     ['empty body', ''],
+    ['NUL inside an Identity', '<?xml version="1.0"?><cXML payloadID="x" timestamp="t"><Header><From><Credential domain="NetworkID"><Identity>AN\u0000X</Identity></Credential></From></Header></cXML>'],
   ]
   for (const [name, body] of cases) {
     t.test(`${name}: cXML 400, never HTML or a stack trace, journaled as malformed`, async (t) => {

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { JournalEntry } from '../../src/persistence/entities/index.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { addCredential, createCustomer } from '../helpers/fixtures.ts'
 import { hiddenFields, seedCatalog, startedSession } from '../helpers/punchout.ts'
@@ -37,6 +38,23 @@ t.test('the built-in reference storefront', async (t) => {
     t.match(poom, /<BuyerCookie>shop-cookie<\/BuyerCookie>/)
     t.match(poom, /<ItemIn quantity="3"/)
     t.match(poom, /<Money currency="EUR">29.97<\/Money>/)
+  })
+
+  t.test('the shop validates what it adds, and its cart return is journaled', async (t) => {
+    const { loginPath, sid } = await startedSession(app)
+    const cookie = cookieOf(await app.inject({ method: 'GET', url: loginPath }))
+    const csrf = csrfOf((await app.inject({ method: 'GET', url: '/shop', headers: { cookie } })).body)
+    const post = (url: string, payload: string) => app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `csrf=${encodeURIComponent(csrf)}&${payload}` })
+    for (const bad of ['sku=GLV-NIT-L&quantity=0.0001', 'sku=GLV-NIT-L&quantity=1e20', `sku=${'X'.repeat(300)}&quantity=1`, 'sku=NOPE&quantity=1']) {
+      const res = await post('/shop/cart', bad)
+      t.equal(res.statusCode, 400, bad)
+      t.match(res.headers['content-type'], /^text\/html/)
+    }
+    t.equal((await post('/shop/cart', 'sku=PEN-BLU-12&quantity=2.5')).statusCode, 303)
+    t.equal((await post('/shop/return', '')).statusCode, 200)
+    const entry = await db.orm.em.fork().findOneOrFail(JournalEntry, { sessionId: sid, channel: 'cart' })
+    t.equal(entry.httpStatus, 200)
+    t.match(Buffer.from(entry.requestBody!).toString(), /PEN-BLU-12/)
   })
 
   t.test('an assertion works once, and never reaches a log line', async (t) => {

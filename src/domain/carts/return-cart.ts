@@ -33,7 +33,10 @@ export async function returnCart(deps: Deps, em: SqlEntityManager, sessionId: st
     const customer = await tem.findOneOrFail(Customer, { id: session.customerId })
     const currency = singleCurrency(items)
     const lines = items.map((item, i) => toCartLine(item, session.id, i + 1))
-    const total = formatAmount(items.reduce((sum, item) => sum + Math.round(toUnits(item.unitPrice) * item.quantity), 0))
+    const totalUnits = items.reduce((sum, item) => sum + Math.round(toUnits(item.unitPrice) * item.quantity), 0)
+    // The carts table holds totals below 10^13; a larger one is a mistake, not an order.
+    if (totalUnits >= 1e17) throw new PunchgateError('PG_ERR_CART_INVALID', 'The cart total is 10 000 000 000 000 or more; check the quantities and prices.')
+    const total = formatAmount(totalUnits)
     const transfer =
       session.protocol === 'oci'
         ? ociTransfer(session, customer, lines)

@@ -73,6 +73,9 @@ const VALIDATION_KINDS: Record<string, string> = {
 export function parseCxmlRoot(xml: string): XmlElement {
   if (xml.trim() === '') throw malformed('The body is empty; send a cXML document.')
   refuseDeclarations(xml)
+  // XML 1.0 allows no C0 control character but tab, CR and LF (and NUL cannot be stored).
+  const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.exec(xml)
+  if (control) throw malformed(`The body contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}) at line ${xml.slice(0, control.index).split('\n').length}, which XML does not allow.`)
   const verdict = XMLValidator.validate(xml)
   if (verdict !== true) {
     // The validator's own message quotes document text — possibly a SharedSecret: name the kind only.

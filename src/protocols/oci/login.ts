@@ -96,12 +96,24 @@ function charsetFromContentType(contentType: string | undefined): string | undef
   return m?.[1]
 }
 
+/**
+ * Only ASCII-compatible charsets: in those a field name that reads PASSWORD is PASSWORD in the
+ * raw bytes too, so the journal's byte-level redaction cannot be sidestepped (ISO-2022-JP or
+ * UTF-16 would encode the name differently and smuggle the password into the journal).
+ */
+const SUPPORTED_CHARSETS = new Set(['utf-8', 'windows-1252', 'iso-8859-15', 'iso-8859-2'])
+
 function makeDecoder(label: string): TextDecoder {
+  let decoder: TextDecoder
   try {
-    return new TextDecoder(label, { fatal: true })
+    decoder = new TextDecoder(label, { fatal: true })
   } catch {
     throw invalid(`The body charset ${shown(label)} is not supported.`, { charset: label })
   }
+  if (!SUPPORTED_CHARSETS.has(decoder.encoding)) {
+    throw invalid(`The body charset ${shown(label)} is not supported; send UTF-8 or ISO-8859-1.`, { charset: label })
+  }
+  return decoder
 }
 
 function parseBody(body: Buffer, contentType: string | undefined): Array<[string, string]> {
@@ -202,6 +214,10 @@ export function parseOciLogin(query: Record<string, string | string[]>, body: Bu
   }
   if (fn === 'BACKGROUND_SEARCH' && searchString === undefined) throw invalid('FUNCTION BACKGROUND_SEARCH needs a SEARCHSTRING.')
 
+  // Control characters (NUL above all) cannot be stored and have no place in any OCI field.
+  for (const [name, value] of merged) {
+    if (CONTROL.test(name) || CONTROL.test(value)) throw invalid(`The field ${shown(name.replace(CONTROL, '?'))} contains a control character.`)
+  }
   const fields = Object.fromEntries([...merged].filter(([name]) => name !== 'PASSWORD'))
   const login: OciLogin = { username, password: raw('PASSWORD') ?? '', fields }
   const set = <K extends keyof OciLogin>(key: K, value: OciLogin[K] | undefined): void => {
@@ -224,6 +240,9 @@ export function parseOciLogin(query: Record<string, string | string[]>, body: Bu
   set('httpContentCharset', text('HTTP_CONTENT_CHARSET'))
   return login
 }
+
+// Tab, CR and LF may occur in long texts; every other C0 control and DEL may not.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
 function isPasswordName(rawName: string): boolean {
   let name = rawName.replace(/\+/g, ' ')

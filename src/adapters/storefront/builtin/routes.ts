@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { cartReturnSchema } from '../../../../schemas/api/cart.ts'
 import { returnCart } from '../../../domain/carts/return-cart.ts'
 import { consumeOnce } from '../../../domain/federation/single-use.ts'
 import { viewSession } from '../../../domain/sessions/view.ts'
 import { PunchgateError } from '../../../errors/index.ts'
+import { Product } from '../../../persistence/entities/index.ts'
 import { PunchoutSession } from '../../../persistence/entities/index.ts'
 import { contentSecurityPolicy } from '../../../http/html.ts'
 import type { RouteContext } from '../../../http/routes/index.ts'
@@ -56,18 +58,30 @@ export async function registerBuiltinStorefront(app: FastifyInstance, ctx: Route
     const view = await viewSession(request.em, sid)
     if (view.readOnly || !view.permissions.includes('add_to_cart')) throw new PunchgateError('PG_ERR_API_FORBIDDEN', 'This cart cannot be changed.')
     const quantity = Number((form.get('quantity') ?? '').replace(',', '.'))
-    if (!form.get('sku') || !Number.isFinite(quantity) || quantity < 0) throw new PunchgateError('PG_ERR_CART_INVALID', 'Enter a quantity of zero or more.')
-    await setQuantity(request.em, sid, form.get('sku')!, quantity)
+    // Quantities carry at most 3 decimals (the column and OCI's QUANTITY) and stay human-sized.
+    if (!Number.isFinite(quantity) || quantity < 0 || quantity > 1e6 || Math.round(quantity * 1000) !== quantity * 1000) {
+      throw new PunchgateError('PG_ERR_CART_INVALID', 'Enter a quantity from 0 to 1 000 000, with at most 3 decimals.')
+    }
+    const sku = form.get('sku') ?? ''
+    if (!(await request.em.findOne(Product, { sku: sku.slice(0, 100) })) || sku.length > 100) {
+      throw new PunchgateError('PG_ERR_CART_INVALID', 'That product is not in the catalog.')
+    }
+    await setQuantity(request.em, sid, sku, quantity)
     return reply.redirect('/shop#cart', 303)
   })
 
-  app.post('/return', { config, schema }, async (request, reply) => {
+  // Journaled like the cart-return API: the same cart, returned by the built-in storefront.
+  app.post('/return', { config: { ...config, journal: 'cart' }, schema }, async (request, reply) => {
     const { sid } = await shopForm(request)
+    request.journal!.sessionId = sid
     const view = await viewSession(request.em, sid)
     if (!view.permissions.includes('return_cart')) throw new PunchgateError('PG_ERR_API_FORBIDDEN', 'Your role may not return carts to procurement.')
     const catalog = await pricedCatalog(request.em, view.customer.id, view.permissions.includes('view_contract_prices'))
-    const items = toCartItems(await cartLines(request.em, sid), catalog)
-    const { transfer } = await returnCart(deps, request.em, sid, items)
+    const parsed = cartReturnSchema.safeParse({ items: toCartItems(await cartLines(request.em, sid), catalog) })
+    if (!parsed.success) throw new PunchgateError('PG_ERR_CART_INVALID', 'The cart cannot be returned as it is; check the quantities.')
+    request.journal!.body = Buffer.from(JSON.stringify(parsed.data))
+    const { session, transfer } = await returnCart(deps, request.em, sid, parsed.data.items)
+    request.journal!.customerId = session.customerId
     return sendTransfer(request, reply, transfer)
   })
 
