@@ -134,3 +134,11 @@ t.test('OCI options: set, merged, and optionalFields reset with null', async (t)
   t.equal(reset.unitSystem, 'sap')
   t.equal((await patch({ optionalFields: ['lower-case'] })).statusCode, 400)
 })
+
+t.test('a new default role is created mapped, like a new customer\'s', async (t) => {
+  const { app } = await buildTestApp(t)
+  const customer = await createCustomer(app)
+  await app.inject({ method: 'PATCH', url: `/api/customers/${customer.id}`, headers: adminHeaders, payload: { provisioning: { defaultRole: 'Purchaser' } } })
+  const roles = (await app.inject({ method: 'GET', url: `/api/customers/${customer.id}/roles`, headers: adminHeaders })).json() as Array<{ name: string; status: string; permissions: string[] }>
+  t.match(roles.find((r) => r.name === 'Purchaser'), { status: 'mapped', permissions: ['browse', 'view_contract_prices', 'add_to_cart', 'return_cart'] })
+})

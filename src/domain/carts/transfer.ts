@@ -69,7 +69,7 @@ export function ociTransfer(session: PunchoutSession, customer: Customer, lines:
     unitOfMeasure: l.unitOfMeasure,
     ...(l.classification ? { matGroup: l.classification.code, extCategoryId: l.classification.code, extSchemaType: l.classification.domain } : {}),
     ...(l.leadTimeDays !== undefined ? { leadTimeDays: l.leadTimeDays } : {}),
-    ...(l.manufacturerName ? { manufacturerCode: l.manufacturerName } : {}),
+    // MANUFACTCODE is SAP's manufacturer *number*; the cart has only a name, so it is not sent.
     ...(l.manufacturerPartId ? { manufacturerPartId: l.manufacturerPartId } : {}),
     extProductId: l.auxiliaryId,
     vendorMat: l.sku,

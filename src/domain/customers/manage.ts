@@ -23,6 +23,15 @@ export async function createCustomer(em: SqlEntityManager, actor: Actor, input: 
   })
 }
 
+/** A new default role exists mapped to the default permissions, as a new customer's does. */
+async function ensureDefaultRole(em: SqlEntityManager, customerId: string, name: string, now: Date): Promise<void> {
+  await em.execute(
+    `insert into customer_roles (id, customer_id, name, name_key, status, permissions, spend_limit, created_at, updated_at)
+     values (?, ?, ?, ?, 'mapped', ?::jsonb, null, ?, ?) on conflict (customer_id, name_key) do nothing`,
+    [randomUUID(), customerId, name, name.toLowerCase(), JSON.stringify(DEFAULT_PERMISSIONS), now, now],
+  )
+}
+
 /** Entities here carry plain foreign-key columns, so parents are flushed before children. */
 async function flushOrConflict(em: SqlEntityManager, slug: string): Promise<void> {
   try {
@@ -48,6 +57,7 @@ export async function patchCustomer(em: SqlEntityManager, actor: Actor, id: stri
     const { provisioning, ociOptions, ...rest } = patch
     Object.assign(customer, rest)
     if (provisioning) customer.provisioning = { ...customer.provisioning, ...provisioning }
+    if (provisioning?.defaultRole) await ensureDefaultRole(tem, customer.id, provisioning.defaultRole, now)
     if (ociOptions) {
       const merged: Record<string, unknown> = { ...customer.ociOptions, ...ociOptions }
       if (merged.optionalFields === null) delete merged.optionalFields

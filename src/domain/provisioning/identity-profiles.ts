@@ -473,6 +473,9 @@ function rawValues(p: ParsedSource, src: IdentitySource): string[] {
     case 'oci': {
       // Defence in depth: the parser already refuses these names.
       if (FORBIDDEN_OCI_FIELDS.includes(p.field)) return []
+      // Repeated fields (ROLE=a&ROLE=b) count with every value, as repeated Extrinsics do.
+      const all = src.formFieldValues
+      if (all && Object.hasOwn(all, p.field)) return [...(all[p.field] as string[])]
       const fields = src.formFields
       if (Object.hasOwn(fields, p.field)) return [fields[p.field] as string]
       for (const k of Object.keys(fields)) {

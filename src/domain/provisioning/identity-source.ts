@@ -13,6 +13,8 @@ export interface IdentitySource {
   header: { fromIdentity?: string; userAgent?: string; lang?: string }
   /** OCI form fields, names upper-cased (OCI names are case-insensitive in practice). */
   formFields: Record<string, string>
+  /** Every value of a repeated OCI field (`ROLE=a&ROLE=b`); absent: formFields only. */
+  formFieldValues?: Record<string, string[]>
 }
 
 /** The person a profile extracts. Absent fields were not found. */

@@ -32,6 +32,8 @@ export interface OciLogin {
   httpContentCharset?: string
   /** Every field, upper-cased names, PASSWORD removed (for identity profiles and the journal). */
   fields: Record<string, string>
+  /** Every value of a repeated field (`ROLE=a&ROLE=b`), PASSWORD excluded; body wins over query. */
+  fieldValues: Record<string, string[]>
 }
 
 // PRODUCTDETAILS is the OCI 3.0 name of DETAIL (protocol.md §10).
@@ -161,10 +163,21 @@ function collect(entries: Iterable<[string, string]>, into: Map<string, string>)
   return into
 }
 
+/** Upper-cased name → all its values; a source that has a name replaces the earlier source's values. */
+function collectAll(entries: Iterable<[string, string]>, into: Map<string, string[]>): Map<string, string[]> {
+  const fresh = new Map<string, string[]>()
+  for (const [rawName, value] of entries) {
+    const name = rawName.trim().toUpperCase()
+    if (name === '' || FORBIDDEN_NAMES.has(name)) continue
+    fresh.set(name, [...(fresh.get(name) ?? []), value])
+  }
+  for (const [name, list] of fresh) into.set(name, list)
+  return into
+}
+
 function* queryEntries(query: Record<string, string | string[]>): Generator<[string, string]> {
   for (const [name, value] of Object.entries(query ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value
-    if (typeof first === 'string') yield [name, first]
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') yield [name, v]
   }
 }
 
@@ -188,8 +201,10 @@ function parseFunction(raw: string | undefined): OciFunction | undefined {
  * without SEARCHSTRING) and PG_ERR_OCI_FUNCTION_UNSUPPORTED (unknown FUNCTION).
  */
 export function parseOciLogin(query: Record<string, string | string[]>, body: Buffer | undefined, contentType?: string): OciLogin {
-  const merged = collect(queryEntries(query), new Map())
-  if (body && body.length > 0) collect(parseBody(body, contentType), merged)
+  const fromQuery = [...queryEntries(query)]
+  const fromBody = body && body.length > 0 ? parseBody(body, contentType) : []
+  const merged = collect(fromBody, collect(fromQuery, new Map()))
+  const values = collectAll(fromBody, collectAll(fromQuery, new Map()))
 
   const raw = (name: string): string | undefined => merged.get(name)
   const text = (name: string): string | undefined => {
@@ -215,11 +230,12 @@ export function parseOciLogin(query: Record<string, string | string[]>, body: Bu
   if (fn === 'BACKGROUND_SEARCH' && searchString === undefined) throw invalid('FUNCTION BACKGROUND_SEARCH needs a SEARCHSTRING.')
 
   // Control characters (NUL above all) cannot be stored and have no place in any OCI field.
-  for (const [name, value] of merged) {
-    if (CONTROL.test(name) || CONTROL.test(value)) throw invalid(`The field ${shown(name.replace(CONTROL, '?'))} contains a control character.`)
+  for (const [name, list] of values) {
+    if (CONTROL.test(name) || list.some((v) => CONTROL.test(v))) throw invalid(`The field ${shown(name.replace(CONTROL, '?'))} contains a control character.`)
   }
   const fields = Object.fromEntries([...merged].filter(([name]) => name !== 'PASSWORD'))
-  const login: OciLogin = { username, password: raw('PASSWORD') ?? '', fields }
+  const fieldValues = Object.fromEntries([...values].filter(([name]) => name !== 'PASSWORD'))
+  const login: OciLogin = { username, password: raw('PASSWORD') ?? '', fields, fieldValues }
   const set = <K extends keyof OciLogin>(key: K, value: OciLogin[K] | undefined): void => {
     if (value !== undefined) login[key] = value
   }
@@ -268,5 +284,5 @@ export function redactOciPassword(raw: string): string {
 
 /** The protocol-neutral view identity profiles read (protocol: 'oci', form fields only). */
 export function identitySourceFromOci(login: OciLogin): IdentitySource {
-  return { protocol: 'oci', extrinsics: [], contacts: [], header: {}, formFields: { ...login.fields } }
+  return { protocol: 'oci', extrinsics: [], contacts: [], header: {}, formFields: { ...login.fields }, formFieldValues: { ...login.fieldValues } }
 }

@@ -42,3 +42,19 @@ t.test('OCI calls that must change nothing, or close what they opened', async (t
     }
   })
 })
+
+t.test('repeated role fields all count, in the query and in a form body', async (t) => {
+  const { app, db } = await ociTestApp(t)
+  const roles = async (uniqueName: string) => (await db.orm.em.fork().findOneOrFail(BuyerUser, { uniqueName })).roles
+  const params = loginParams({}, { 'SY-UNAME': 'MULTI1', USER_EMAIL: 'm1@buyer.example.com' })
+  params.append('ROLE', 'alpha')
+  params.append('ROLE', 'beta')
+  t.equal((await ociGet(app, params)).statusCode, 303)
+  t.same(await roles('MULTI1'), ['alpha', 'beta'])
+  const body = loginParams({}, { 'SY-UNAME': 'MULTI2', USER_EMAIL: 'm2@buyer.example.com' })
+  body.append('ROLE', 'gamma')
+  body.append('ROLE', 'delta')
+  const res = await app.inject({ method: 'POST', url: '/punchout/oci', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() })
+  t.equal(res.statusCode, 303)
+  t.same(await roles('MULTI2'), ['gamma', 'delta'])
+})

@@ -155,6 +155,7 @@ t.test('identitySourceFromOci', async (t) => {
   const login = parseOciLogin({ USERNAME: 'u', PASSWORD: 'p', EMAIL: 'a@b.example' }, undefined)
   t.same(identitySourceFromOci(login), {
     protocol: 'oci', extrinsics: [], contacts: [], header: {}, formFields: { USERNAME: 'u', EMAIL: 'a@b.example' },
+    formFieldValues: { USERNAME: ['u'], EMAIL: ['a@b.example'] },
   })
 })
 
