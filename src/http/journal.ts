@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { MikroORM } from '@mikro-orm/postgresql'
 import { JournalEntry } from '../persistence/entities/index.ts'
+import { buildStatusResponse, newPayloadId } from '../protocols/cxml/build.ts'
 import { redactOciPassword } from '../protocols/oci/login.ts'
 
 export type JournalChannel = 'cxml' | 'oci' | 'start' | 'cart'
@@ -49,8 +50,15 @@ export function registerJournal(app: FastifyInstance, orm: MikroORM): void {
       // Only the error's kind: a database message would quote the row, start link included.
       const e = err as { name?: string; code?: string }
       request.log.error({ error: e.name, code: e.code }, 'journal write failed; answering 503')
-      reply.code(503).header('retry-after', '5').type('text/plain; charset=utf-8')
-      return 'The gateway could not record this request and did not process it. Retry later.'
+      const text = 'The gateway could not record this request in its journal; retry later (a retried setup gets a fresh start link).'
+      reply.code(503).header('retry-after', '5')
+      // A cXML client still gets cXML (a retryable Status), never plain text.
+      if (request.routeOptions.config?.surface === 'cxml') {
+        reply.type('text/xml; charset=utf-8')
+        return buildStatusResponse({ payloadID: newPayloadId('punchgate'), timestamp: new Date(), code: 503, text: 'Service Unavailable', detail: `${text} (PG_ERR_UNAVAILABLE; reference ${request.id})` })
+      }
+      reply.type('text/plain; charset=utf-8')
+      return text
     }
   })
 }

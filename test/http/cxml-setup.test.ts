@@ -234,3 +234,13 @@ t.test('the journal never keeps a live start link, whatever Content-Length claim
   const start = await app.inject({ method: 'GET', url: `/punchout/start/${token}`, headers: { 'content-length': '3000000000' } })
   t.equal(start.statusCode, 302)
 })
+
+t.test('when the journal cannot be written, a cXML client gets a retryable cXML 503', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  await db.orm.em.fork().execute('alter table journal_entries add constraint no_cxml check (channel <> \'cxml\')')
+  const res = await postCxml(app, setupRequest())
+  t.equal(res.statusCode, 503)
+  t.match(res.headers['content-type'], /^text\/xml/)
+  t.equal(cxmlAnswer(res.body).code, 503)
+  t.equal(res.headers['retry-after'], '5')
+})
