@@ -93,6 +93,11 @@ async function findOrCreateUser(
   now: Date,
 ): Promise<BuyerUser> {
   const uniqueName = person.uniqueName ?? person.email!
+  if (policy.matchByEmail && person.email && !unidentified) {
+    // Two first setups under different unique names but one email must also end as one user;
+    // the unique constraint covers names only, so they take turns on the email (transaction lock).
+    await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`buyer-email:${customer.id}:${person.email}`])
+  }
   // The stand-in is found by its flag, never by a name a buyer could send (and take it over).
   let user = await em.findOne(BuyerUser, unidentified ? { customerId: customer.id, unidentified: true } : { customerId: customer.id, uniqueName, unidentified: false })
   if (!user && policy.matchByEmail && person.email && !unidentified) {

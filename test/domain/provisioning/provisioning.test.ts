@@ -239,6 +239,24 @@ t.test(`concurrent first setups of one new user create exactly one user (${db})`
   t.comment(`${events.flat().filter((e) => e.data.concurrentFirstSetup).length} of 10 setups lost the insert race`)
 })
 
+t.test(`concurrent first setups without an email meet the unique constraint and still make one user (${db})`, async (t) => {
+  const { customer, from } = await buyerCustomer(app)
+  const answers = await Promise.all(
+    Array.from({ length: 10 }, () => punchout(app, setupRequest({ from, extrinsics: [['UniqueName', 'no-mail-racer']] }))),
+  )
+  t.same(answers.map((a) => a.code), Array(10).fill(200))
+  t.equal((await usersOf(app, customer.id)).length, 1)
+})
+
+t.test(`concurrent first setups under different unique names with one email make one user (${db})`, async (t) => {
+  const { customer, from } = await buyerCustomer(app)
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => punchout(app, setupRequest({ from, extrinsics: jane({ unique: `alias-${i}`, email: 'shared@buyer.example.com' }) }))),
+  )
+  t.same(answers.map((a) => a.code), Array(6).fill(200))
+  t.equal((await usersOf(app, customer.id)).length, 1, 'matched by email, not duplicated')
+})
+
 t.test('a buyer whose name contains a semicolon is provisioned', async (t) => {
   const { customer, from } = await buyerCustomer(app)
   const answer = await punchout(app, setupRequest({ from, extrinsics: [['UniqueName', 'doe;j'], ['UserPrintableName', 'Doe; Jane']] }))
