@@ -33,6 +33,7 @@ export const ERRORS = {
   PG_ERR_NOT_FOUND: { http: 404, cxml: 404, expose: true, summary: 'Not found.' },
   PG_ERR_CONFLICT: { http: 409, cxml: 409, expose: true, summary: 'The change conflicts with existing data.' },
   PG_ERR_VALUE_UNSTORABLE: { http: 400, cxml: 400, expose: true, summary: 'A value in the request cannot be stored: a NUL or invalid character, a text too long or a number out of range.' },
+  PG_ERR_MEDIA_TYPE: { http: 415, cxml: 415, expose: true, summary: 'The body has a Content-Type this endpoint does not accept.' },
   PG_ERR_BODY_TOO_LARGE: { http: 413, cxml: 413, expose: true, summary: 'The body is larger than this endpoint accepts.' },
   PG_ERR_UNAVAILABLE: { http: 503, cxml: 503, expose: false, summary: 'A dependency (the database) is unavailable; retry later.' },
   PG_ERR_INTERNAL: { http: 500, cxml: 500, expose: false, summary: 'An unexpected error; the reference lets support find it.' },

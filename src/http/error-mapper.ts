@@ -35,6 +35,7 @@ export function toPunchgateError(err: unknown): PunchgateError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new PunchgateError('PG_ERR_BODY_TOO_LARGE', 'The body is larger than this endpoint accepts.')
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new PunchgateError('PG_ERR_MEDIA_TYPE', `Content-Type ${JSON.stringify(String(e.message).split(': ').pop())} is not accepted here.`)
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new PunchgateError('PG_ERR_API_VALIDATION', e.message)
@@ -62,7 +63,7 @@ export function registerErrorMapper(app: FastifyInstance): void {
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: PunchgateError): FastifyReply {
-  const status = err.code === 'PG_ERR_BODY_TOO_LARGE' ? 413 : err.httpStatus
+  const status = err.httpStatus
   const level = status >= 500 ? 'error' : 'info'
   request.log[level]({ code: err.code, err: status >= 500 ? err.cause ?? err : undefined }, err.message)
   if (request.journal) {
@@ -98,7 +99,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: Pun
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable',
-  409: 'Conflict', 410: 'Gone', 413: 'Request Entity Too Large', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  409: 'Conflict', 410: 'Gone', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
 }
 const shortText = (code: ErrorCode) => STATUS_TEXT[ERRORS[code].cxml] ?? 'Error'
 

@@ -131,10 +131,12 @@ t.test('malformed and hostile documents', async (t) => {
     })
   }
 
-  t.test('a JSON body on the cXML endpoint is refused', async (t) => {
-    const res = await app.inject({ method: 'POST', url: '/punchout/cxml', headers: { 'content-type': 'application/json' }, payload: '{}' })
-    t.equal(res.statusCode, 400)
-    t.equal(cxmlAnswer(res.body).code, 400)
+  t.test('a JSON or unknown body type on the cXML endpoint is 415, answered in cXML', async (t) => {
+    for (const type of ['application/json', 'application/octet-stream']) {
+      const res = await app.inject({ method: 'POST', url: '/punchout/cxml', headers: { 'content-type': type }, payload: '{}' })
+      t.equal(res.statusCode, 415, type)
+      t.equal(cxmlAnswer(res.body).code, 415)
+    }
   })
 
   t.test('a body over the limit is 413 with a cXML answer', async (t) => {

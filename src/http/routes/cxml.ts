@@ -18,6 +18,10 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     '/punchout/cxml',
     { config: { surface: 'cxml', journal: 'cxml' }, bodyLimit: deps.config.cxmlBodyLimit, schema: { hide: true } },
     async (request, reply) => {
+      // Only text/xml and application/xml reach us as bytes; JSON or text/plain is not a cXML document.
+      if (request.body !== undefined && !Buffer.isBuffer(request.body)) {
+        throw new PunchgateError('PG_ERR_MEDIA_TYPE', `Send cXML as text/xml or application/xml, not ${request.headers['content-type'] ?? 'without a Content-Type'}.`)
+      }
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
       request.journal!.body = redactSecrets(raw)
       const doc = parseOrMalformed(request, raw)
