@@ -27,9 +27,3 @@ export const returnCart = (app: FastifyInstance, sid: string, items: unknown[], 
 
 /** The demo catalog, for storefront tests. */
 export const seedCatalog = (em: SqlEntityManager): Promise<void> => seedProducts(em)
-
-/** Decodes the hidden field of an auto-post page (one field: cxml-urlencoded or cxml-base64). */
-export function hiddenFields(page: string): Array<[string, string]> {
-  const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n))).replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
-  return [...page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescape(m[1]!), unescape(m[2]!)])
-}

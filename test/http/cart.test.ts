@@ -1,9 +1,10 @@
 import t from 'tap'
 import { Cart, JournalEntry, PunchoutSession } from '../../src/persistence/entities/index.ts'
 import { buildTestApp } from '../helpers/app.ts'
+import { formInputs } from '../helpers/oci-form.ts'
 import { assertValidCxml } from '../helpers/cxml-dtd.ts'
 import { adminHeaders, addCredential, createCustomer } from '../helpers/fixtures.ts'
-import { hiddenFields, returnCart, startedSession } from '../helpers/punchout.ts'
+import { returnCart, startedSession } from '../helpers/punchout.ts'
 
 const ITEMS = [
   { sku: 'GLV-NIT-L', quantity: 2, unitPrice: 10.95, currency: 'EUR', description: 'Nitrile gloves, size L', unitOfMeasure: 'BX', classification: '46181504', leadTimeDays: 4, manufacturerName: 'Ansell', manufacturerPartId: 'TF-250-L' },
@@ -23,7 +24,7 @@ t.test('cart return for a cXML session', async (t) => {
     t.match(res.headers['content-type'], /^text\/html/)
     t.match(res.headers['content-security-policy'], /form-action https:\/\/buyer\.example\.com/)
     t.match(res.body, /<form method="post" action="https:\/\/buyer\.example\.com\/punchout\/return\?x=1&amp;y=2"/)
-    const fields = hiddenFields(res.body)
+    const fields = formInputs(res.body)
     t.equal(fields.length, 1)
     t.equal(fields[0]![0], 'cxml-urlencoded')
     const poom = fields[0]![1]

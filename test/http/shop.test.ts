@@ -1,8 +1,9 @@
 import t from 'tap'
 import { JournalEntry } from '../../src/persistence/entities/index.ts'
 import { buildTestApp } from '../helpers/app.ts'
+import { formInputs } from '../helpers/oci-form.ts'
 import { addCredential, createCustomer } from '../helpers/fixtures.ts'
-import { hiddenFields, seedCatalog, startedSession } from '../helpers/punchout.ts'
+import { seedCatalog, startedSession } from '../helpers/punchout.ts'
 
 const cookieOf = (res: { headers: Record<string, unknown> }) => String(res.headers['set-cookie']).split(';')[0]!
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!
@@ -33,7 +34,7 @@ t.test('the built-in reference storefront', async (t) => {
     t.equal(add.statusCode, 303)
     const back = await app.inject({ method: 'POST', url: '/shop/return', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `csrf=${encodeURIComponent(csrf)}` })
     t.equal(back.statusCode, 200)
-    const [[name, poom]] = hiddenFields(back.body) as [[string, string]]
+    const [[name, poom]] = formInputs(back.body) as [[string, string]]
     t.equal(name, 'cxml-urlencoded')
     t.match(poom, /<BuyerCookie>shop-cookie<\/BuyerCookie>/)
     t.match(poom, /<ItemIn quantity="3"/)

@@ -14,7 +14,7 @@ import { Cart, Customer, PunchoutSession, SessionEvent } from '../../persistence
 import type { CartLine } from '../../protocols/cxml/types.ts'
 import type { CatalogItem } from '../catalog/catalog.ts'
 import type { Deps } from '../deps.ts'
-import { formatAmount } from './return-cart.ts'
+import { cartTotalUnits, formatAmount } from './return-cart.ts'
 import { ociTransfer, type CartTransfer } from './transfer.ts'
 
 export interface BackgroundLine {
@@ -91,7 +91,7 @@ export async function returnBackgroundCart(
     const currencies = new Set(cartLines.map((l) => l.currency))
     // OCI carries a currency per line; the Cart row's single currency only when there is one.
     const currency = currencies.size === 1 ? cartLines[0]!.currency : null
-    const total = formatAmount(cartLines.reduce((sum, l) => sum + Math.round(Math.round(l.unitPrice * 10_000) * l.quantity), 0))
+    const total = formatAmount(cartTotalUnits(cartLines))
     const transfer = ociTransfer(session, customer, cartLines)
     const cart = tem.create(Cart, {
       id: randomUUID(), sessionId: session.id, lines: cartLines, currency, total,

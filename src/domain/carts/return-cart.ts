@@ -16,6 +16,10 @@ export interface ReturnedCart {
 
 /** Decimal arithmetic on cents-of-cents avoids binary rounding in totals. */
 const toUnits = (n: number) => Math.round(n * 10_000)
+/** The sum of the lines in units of 10⁻⁴, computed on integers. */
+export const cartTotalUnits = (lines: ReadonlyArray<{ unitPrice: number; quantity: number }>) =>
+  lines.reduce((sum, l) => sum + Math.round(toUnits(l.unitPrice) * l.quantity), 0)
+
 /** Half-up to cents, on integers: 34.275 is 34.28, not binary floating point's 34.27. */
 export const formatAmount = (units: number) => (Math.round(units / 100) / 100).toFixed(2)
 
@@ -33,7 +37,7 @@ export async function returnCart(deps: Deps, em: SqlEntityManager, sessionId: st
     const customer = await tem.findOneOrFail(Customer, { id: session.customerId })
     const currency = singleCurrency(items)
     const lines = items.map((item, i) => toCartLine(item, session.id, i + 1))
-    const totalUnits = items.reduce((sum, item) => sum + Math.round(toUnits(item.unitPrice) * item.quantity), 0)
+    const totalUnits = cartTotalUnits(items)
     // The carts table holds totals below 10^13; a larger one is a mistake, not an order.
     if (totalUnits >= 1e17) throw new PunchgateError('PG_ERR_CART_INVALID', 'The cart total is 10 000 000 000 000 or more; check the quantities and prices.')
     const total = formatAmount(totalUnits)
