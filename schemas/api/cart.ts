@@ -1,40 +1,12 @@
 import { z } from 'zod'
+import { cartItemSchema } from '../../src/domain/carts/cart-item.ts'
 
-const money = z.number().finite().nonnegative().max(1e9)
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
-/** Text a buyer system can receive and the database can store: no control characters, no lone surrogates. */
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), 'must not contain control characters')
-    .refine((v) => !LONE_SURROGATE.test(v), 'must be well-formed Unicode')
-
-export const cartItemSchema = z.object({
-  sku: text(200),
-  quantity: z.number().finite().positive().max(1e6),
-  unitPrice: money,
-  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
-  description: text(4000),
-  unitOfMeasure: text(10),
-  /** A UNSPSC code, or {domain, code} for another classification. */
-  classification: z
-    .union([text(40), z.object({ domain: text(40), code: text(40) })])
-    .optional(),
-  leadTimeDays: z.number().int().nonnegative().max(3650).optional(),
-  manufacturerName: text(200).optional(),
-  manufacturerPartId: text(200).optional(),
-})
+export { cartItemSchema, type CartItemInput } from '../../src/domain/carts/cart-item.ts'
 
 export const cartReturnSchema = z.object({
   items: z.array(cartItemSchema).max(2000),
 })
 export type CartReturnInput = z.infer<typeof cartReturnSchema>
-export type CartItemInput = z.infer<typeof cartItemSchema>
 
 /** The JSON answer of a cart return: what the browser must post, and where. */
 export const cartTransferSchema = z.object({

@@ -1,39 +1,13 @@
 import { z } from 'zod'
-import { PERMISSION_NAMES } from '../../src/domain/provisioning/permissions.ts'
+import { permissionSchema, roleSchema } from '../../src/domain/provisioning/role-shapes.ts'
 
-/** One storefront permission of the fixed catalog (src/domain/provisioning/permissions.ts). */
-export const permissionSchema = z.enum(PERMISSION_NAMES)
+/** Role input and view are domain shapes (src/domain/provisioning/role-shapes.ts), published as is. */
+export { permissionSchema, roleInputSchema, roleSchema, type RoleInput, type RoleView } from '../../src/domain/provisioning/role-shapes.ts'
 
 /** Role names are the buyer system's own words; they match case-insensitively. */
 export const roleNameSchema = z.string().trim().min(1).max(200)
 
 export const roleParamsSchema = z.object({ id: z.uuid(), role: roleNameSchema })
-
-/** Money: at most two decimals, as stored (numeric(14,2)). */
-const spendLimitSchema = z
-  .number()
-  .nonnegative()
-  .max(999_999_999_999.99)
-  .refine((v) => Number(v.toFixed(2)) === v, 'must have at most 2 decimals')
-
-export const roleInputSchema = z.object({
-  permissions: z.array(permissionSchema).max(50),
-  /** Omitted: keep the role's current limit; null: no limit. */
-  spendLimit: spendLimitSchema.nullable().optional(),
-})
-export type RoleInput = z.infer<typeof roleInputSchema>
-
-export const roleSchema = z.object({
-  name: z.string(),
-  status: z.enum(['mapped', 'pending']),
-  permissions: z.array(z.string()),
-  spendLimit: z.number().nullable(),
-  /** Users whose last setup request carried this role. */
-  userCount: z.number().int().optional(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-})
-export type RoleView = z.infer<typeof roleSchema>
 
 /** A role in the cross-customer review list, with the customer it belongs to. */
 export const customerRoleSchema = roleSchema.extend({

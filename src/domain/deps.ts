@@ -1,7 +1,9 @@
 import type { Config } from '../config/index.ts'
+import type { PunchoutStore } from '../persistence/punchout-store.ts'
 import type { AssertionSigner } from './federation/assertion.ts'
 import type { KeyRing } from './federation/key-ring.ts'
 import type { SecretHasher } from './security/secrets.ts'
+import type { StorefrontAdapter } from './storefront/storefront.ts'
 
 /** What the domain needs from its surroundings; built once in buildApp, injected everywhere. */
 export interface Deps {
@@ -9,6 +11,13 @@ export interface Deps {
   hasher: SecretHasher
   keys: KeyRing
   signer: AssertionSigner
+  /**
+   * Where buyers shop: its login URL equals config.storefrontLoginUrl (the composition root
+   * builds it from that setting), and its catalog answers the OCI background FUNCTIONs.
+   */
+  storefront: StorefrontAdapter
+  /** The reads and the one write of the hot paths (setup, start link, cart return). */
+  store: PunchoutStore
   /** The clock: injected so expiry is testable without sleeping. */
   now(): Date
 }

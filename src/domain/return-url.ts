@@ -4,7 +4,7 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 /**
  * Checks a return URL (cXML BrowserFormPost, OCI HOOK_URL) against the customer's allow-list and
- * returns the normalized URL to post to — never the raw string (security.md §6.3).
+ * returns the normalized URL to post to — never the raw string (docs/api.md, "Return-URL allow-list").
  * Allow-list entries are `[http://]host[:port][/path-prefix]`: https is required unless the entry
  * names http explicitly (a buyer's test system) or the host is local.
  */

@@ -4,17 +4,32 @@ import swaggerUi from '@fastify/swagger-ui'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { randomUUID } from 'node:crypto'
 import type { Config } from '../config/index.ts'
+import { registerBuiltinStorefront } from '../adapters/storefront/builtin/routes.ts'
+import { BUILTIN_STOREFRONT_PREFIX, builtinStorefront } from '../adapters/storefront/builtin/storefront.ts'
 import type { Deps } from '../domain/deps.ts'
+import type { StorefrontAdapter } from '../domain/storefront/storefront.ts'
 import { KeyRing } from '../domain/federation/key-ring.ts'
 import { loadSecretKey, SecretHasher } from '../domain/security/secrets.ts'
 import { MEMORY, openDatabase, type Database } from '../persistence/database.ts'
+import { SqlPunchoutStore } from '../persistence/punchout-store.ts'
 import { bearerAuth } from './auth.ts'
 import { registerErrorMapper, sendError, toPunchgateError } from './error-mapper.ts'
 import { registerFederation } from './federation.ts'
-import { registerJournal } from './journal.ts'
+import { commitAnswer, registerJournal } from './journal.ts'
 import { loggerOptions } from './logging.ts'
 import { registerRawBodyParsers } from './raw-body.ts'
-import { registerRoutes } from './routes/index.ts'
+import type { RouteContext } from './routes/index.ts'
+import { customerRoutes } from './routes/api/customers.ts'
+import { keyRoutes } from './routes/api/keys.ts'
+import { roleRoutes } from './routes/api/roles.ts'
+import { tokenRoutes } from './routes/api/tokens.ts'
+import { userRoutes } from './routes/api/users.ts'
+import { cartRoutes } from './routes/cart.ts'
+import { cxmlRoutes } from './routes/cxml.ts'
+import { demoRoutes } from './routes/demo.ts'
+import { healthRoutes } from './routes/health.ts'
+import { ociRoutes } from './routes/oci.ts'
+import { startRoutes } from './routes/start.ts'
 
 export interface AppOptions {
   /** Injected clock (tests); defaults to the system clock. */
@@ -55,9 +70,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     app.setSerializerCompiler(serializerCompiler)
     registerRawBodyParsers(app)
     registerErrorMapper(app)
-    registerJournal(app, db.orm)
+    const store = new SqlPunchoutStore(db.orm)
+    registerJournal(app, store)
     const signer = await registerFederation(app, config, keys)
-    const deps: Deps = { config, hasher, keys, signer, now }
+    const deps: Deps = { config, hasher, keys, signer, store, storefront: storefrontFor(config), now }
     await app.register(swagger, {
       openapi: {
         info: { title: 'Punchgate API', version: '0.1.0', description: 'Admin and storefront API of the Punchgate punchout gateway.' },
@@ -75,3 +91,39 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
   }
 }
 
+/**
+ * The storefront buyers are sent to: the built-in one, unless STOREFRONT_LOGIN_URL names another
+ * (config.storefrontLoginUrl defaults to the built-in login URL). An external storefront cannot
+ * answer catalog lookups yet, so the OCI background FUNCTIONs keep reading the built-in catalog.
+ */
+function storefrontFor(config: Readonly<Config>): StorefrontAdapter {
+  const builtin = builtinStorefront(config.publicUrl)
+  if (config.storefrontLoginUrl === builtin.loginUrl) return builtin
+  return { loginUrl: config.storefrontLoginUrl, catalog: builtin.catalog }
+}
+
+/** The routes, and the built-in storefront (always served, whichever storefront buyers are sent to). */
+async function registerRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
+  // One identity map per request (MikroORM's unit of work must not be shared between requests).
+  app.decorateRequest('em', null as never)
+  app.addHook('onRequest', async (request) => {
+    request.em = ctx.db.orm.em.fork() as never
+  })
+  const { storefront } = ctx.deps
+  await app.register(healthRoutes, ctx)
+  await app.register(cxmlRoutes, ctx)
+  await app.register(ociRoutes, { ...ctx, catalog: (em) => storefront.catalog(em) })
+  await app.register(startRoutes, ctx)
+  await app.register(cartRoutes, ctx)
+  await app.register(customerRoutes, { ...ctx, prefix: '/api' })
+  await app.register(tokenRoutes, { ...ctx, prefix: '/api' })
+  await app.register(roleRoutes, { ...ctx, prefix: '/api' })
+  await app.register(userRoutes, { ...ctx, prefix: '/api' })
+  await app.register(keyRoutes, { ...ctx, prefix: '/api' })
+  await app.register(registerBuiltinStorefront, {
+    deps: ctx.deps,
+    commitAnswer: (request, reply, answer, plan, link) => commitAnswer(ctx.deps.store, request, reply, answer, plan, link),
+    prefix: BUILTIN_STOREFRONT_PREFIX,
+  })
+  await app.register(demoRoutes, { ...ctx, prefix: '/demo' })
+}

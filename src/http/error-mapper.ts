@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { SessionRefusal } from '../domain/sessions/refusal.ts'
 import { ERRORS, PunchgateError, isPunchgateError, type ErrorCode } from '../errors/index.ts'
 import { buildStatusResponse, newPayloadId } from '../protocols/cxml/build.ts'
-import { errorPage } from './html.ts'
-import { redactPath } from './journal.ts'
+import { errorPage } from '../web/html.ts'
+import { DecisionNotWritten, redactPath } from './journal.ts'
 
 /** How a route answers: cXML clients get cXML, browsers a page, API clients JSON. */
 export type Surface = 'cxml' | 'html' | 'json'
@@ -42,6 +43,13 @@ export function toPunchgateError(err: unknown): PunchgateError {
   }
   if (e?.statusCode === 400 && e.validation) return new PunchgateError('PG_ERR_API_VALIDATION', e.message)
   if (e?.statusCode === 400 || e?.statusCode === 415) return new PunchgateError('PG_ERR_API_VALIDATION', e.message)
+  if (err instanceof DecisionNotWritten) {
+    const cause = err.cause as { code?: string }
+    // A value the database refuses stays the caller's input (400); anything else is ours, and retryable.
+    return UNSTORABLE.has(cause?.code ?? '')
+      ? new PunchgateError('PG_ERR_VALUE_UNSTORABLE', undefined, { cause })
+      : new PunchgateError('PG_ERR_UNAVAILABLE', 'The gateway could not record this request; nothing was kept. Retry; a retried setup gets a fresh start link.', { cause })
+  }
   if (isDatabaseUnavailable(e)) return new PunchgateError('PG_ERR_UNAVAILABLE', undefined, { cause: err })
   // A value the database refuses is the caller's input, not our fault: 400, never 500.
   if (UNSTORABLE.has(e?.code ?? '')) return new PunchgateError('PG_ERR_VALUE_UNSTORABLE', undefined, { cause: err })
@@ -69,9 +77,16 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: Pun
   if (request.journal) {
     request.journal.outcome ??= status >= 500 ? 'error' : 'refused'
     request.journal.errorCode ??= err.code
+    // A refusal on a session: its journal row links to it, and what it changes there is written with the row.
+    if (err instanceof SessionRefusal) {
+      if (err.sessionId) request.journal.sessionId = err.sessionId
+      if (err.plan) request.journal.plan = err.plan
+    }
   }
   const surface = request.routeOptions.config?.surface ?? 'json'
   const message = err.publicMessage
+  // Nothing was kept: the caller may retry, and is told when.
+  if (status === 503) reply.header('retry-after', '5')
   if (surface === 'cxml') {
     if (request.journal) request.journal.protocolStatus = err.cxmlStatus
     return reply

@@ -8,7 +8,7 @@ import type { AssertionClaims, AssertionSigner } from '../domain/federation/asse
 /**
  * Assertions are signed and verified through @fastify/jwt (fast-jwt) with the algorithm pinned,
  * issuer and audience pinned, the key chosen by `kid` from our own key ring only (never from a
- * `jku`/`x5u` header), and no verified-token cache (security.md §3).
+ * `jku`/`x5u` header), and no verified-token cache (docs/storefront.md, "How the gateway signs and verifies").
  */
 export async function registerFederation(app: FastifyInstance, config: Config, keys: KeyRing): Promise<AssertionSigner> {
   const current = await keys.signingKey()

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { MikroORM } from '@mikro-orm/postgresql'
-import { JournalEntry } from '../persistence/entities/index.ts'
+import type { JournalRow, PunchoutStore, WritePlan } from '../persistence/punchout-store.ts'
 import { buildStatusResponse, newPayloadId } from '../protocols/cxml/build.ts'
 import { redactOciPassword } from '../protocols/oci/login.ts'
 
@@ -17,6 +16,17 @@ export interface JournalRecord {
   outcome?: 'ok' | 'refused' | 'malformed' | 'error'
   errorCode?: string
   protocolStatus?: number
+  /** What a refusal changes on its session (a failed session, a flag): written with the journal row. */
+  plan?: WritePlan
+  /** The route already wrote the journal row together with its decision (commitAnswer). */
+  written?: boolean
+}
+
+/** An answer as it will leave: what the journal keeps of it. */
+export interface Answer {
+  status: number
+  contentType?: string
+  body: string
 }
 
 declare module 'fastify' {
@@ -32,19 +42,22 @@ const MAX_STORED_RESPONSE = 256 * 1024
 
 /**
  * Every answered protocol request is journaled — refusals and malformed documents too — and the
- * answer is sent only once the journal row is written. If the journal cannot be written, the
- * caller gets a retryable 503 instead of an answer the gateway has no record of.
+ * answer is sent only once the journal row is written. A hot path writes its decision and the
+ * journal row in one statement (commitAnswer); everything else is journaled here, in onSend,
+ * together with whatever the refusal changes on its session. If the journal cannot be written,
+ * the caller gets a retryable 503 instead of an answer the gateway has no record of.
  */
-export function registerJournal(app: FastifyInstance, orm: MikroORM): void {
+export function registerJournal(app: FastifyInstance, store: PunchoutStore): void {
   app.addHook('onRequest', async (request) => {
     const channel = request.routeOptions.config?.journal
     if (channel) request.journal = { channel }
   })
   app.addHook('onSend', async (request, reply, payload) => {
     const record = request.journal
-    if (!record) return payload
+    if (!record || record.written) return payload
     try {
-      await writeEntry(orm, request, reply, record, payload)
+      const answer = { status: reply.statusCode, contentType: String(reply.getHeader('content-type') ?? ''), body: payloadText(payload) }
+      await store.commit(record.plan ?? {}, journalRow(request, reply, record, answer))
       return payload
     } catch (err) {
       // Only the error's kind: a database message would quote the row, start link included.
@@ -63,16 +76,51 @@ export function registerJournal(app: FastifyInstance, orm: MikroORM): void {
   })
 }
 
-async function writeEntry(orm: MikroORM, request: FastifyRequest, reply: FastifyReply, record: JournalRecord, payload: unknown) {
+/**
+ * Writes a hot path's decision and the journal row of its answer in one statement, before the
+ * answer leaves. False when the plan's gate did not open (a race the caller decides again);
+ * nothing is written then. A failed write throws: the caller answers 503 and no session remains.
+ */
+export async function commitAnswer(
+  store: PunchoutStore,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: Answer,
+  plan: WritePlan,
+  link: { sessionId?: string; customerId?: string },
+): Promise<boolean> {
+  const record = request.journal!
+  const row = journalRow(request, reply, { ...record, ...link }, answer)
+  let applied: boolean
+  try {
+    applied = await store.commit(plan, row)
+  } catch (err) {
+    throw new DecisionNotWritten(err)
+  }
+  if (applied) Object.assign(record, link, { written: true })
+  return applied
+}
+
+/** The decided write failed as a whole: nothing of it exists, and the request may be retried. */
+export class DecisionNotWritten extends Error {
+  constructor(cause: unknown) {
+    super('the decision and its journal row could not be written', { cause })
+    this.name = 'DecisionNotWritten'
+  }
+}
+
+const payloadText = (payload: unknown): string | null =>
+  typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
+
+function journalRow(request: FastifyRequest, reply: FastifyReply, record: JournalRecord, answer: { status: number; contentType?: string; body: string | null }): JournalRow {
   // A setup answer carries the live start link: the journal is support-readable, so it is masked.
-  const raw = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
-  const response = raw === null ? null : redactStartLinks(raw)
-  const status = reply.statusCode
+  const response = answer.body === null ? null : redactStartLinks(answer.body)
   // JSON bodies are journaled as received, even when validation refused them.
   const body = record.body ?? (request.body !== undefined && !Buffer.isBuffer(request.body) ? Buffer.from(JSON.stringify(request.body)) : undefined)
   // The bytes actually received, not the client's Content-Length (which may lie or overflow).
   const rawLength = Buffer.isBuffer(request.body) ? request.body.length : body?.length ?? 0
-  await orm.em.fork().insert(JournalEntry, {
+  const status = answer.status
+  return {
     at: new Date(),
     channel: record.channel,
     method: request.method,
@@ -88,11 +136,11 @@ async function writeEntry(orm: MikroORM, request: FastifyRequest, reply: Fastify
     contentType: request.headers['content-type']?.slice(0, 200) ?? null,
     requestBody: body ?? null,
     requestSize: rawLength,
-    responseContentType: String(reply.getHeader('content-type') ?? '').slice(0, 200) || null,
-    responseBody: response && response.length <= MAX_STORED_RESPONSE ? response : response?.slice(0, MAX_STORED_RESPONSE) ?? null,
+    responseContentType: answer.contentType?.slice(0, 200) || null,
+    responseBody: response && response.length > MAX_STORED_RESPONSE ? response.slice(0, MAX_STORED_RESPONSE) : response,
     durationMs: Math.round(reply.elapsedTime),
     remoteIp: request.ip,
-  } as JournalEntry)
+  }
 }
 
 /** Start links and OCI passwords are credentials: never stored or logged in full. */

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify
 import type { Config } from '../config/index.ts'
 import { redactPath } from './journal.ts'
 
-/** pino paths that never reach a log line: secrets, tokens, cookies (security.md §6.4). */
+/** pino paths that never reach a log line: secrets, tokens, cookies (docs/operations.md, "Logs and the journal"). */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',

@@ -16,7 +16,7 @@ function isAlive(pid: number): boolean {
 
 /**
  * A pid lock beside the embedded database: a second gateway on the same DATA_DIR fails fast
- * instead of corrupting it (security.md §5, pglite#1106). A lock left by a dead process is taken over.
+ * instead of corrupting it (docs/operations.md, "Embedded database or PostgreSQL"; pglite#1106). A lock left by a dead process is taken over.
  */
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   const file = path.join(dataDir, 'punchgate.lock')

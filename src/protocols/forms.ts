@@ -1,7 +1,8 @@
 /**
  * The self-submitting HTML page that carries a cart back to the buyer system through the
- * user's browser. Protocol-neutral: OCI posts NEW_ITEM fields to HOOK_URL (protocol.md §10),
- * cXML posts `cxml-urlencoded` or `cxml-base64` to BrowserFormPost (protocol.md §4, §11.2).
+ * user's browser. Protocol-neutral: OCI posts NEW_ITEM fields to HOOK_URL (docs/oci.md, "OCI cart
+ * return"), cXML posts `cxml-urlencoded` or `cxml-base64` to BrowserFormPost (docs/cxml.md, "How the
+ * cart reaches the buyer").
  *
  * Every name and value is attribute-encoded (& < > " '), and CR/LF as character references so
  * the HTML parser's newline normalisation cannot change a value (long texts keep their line

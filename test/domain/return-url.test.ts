@@ -1,7 +1,7 @@
 import t from 'tap'
 import { checkReturnUrl } from '../../src/domain/return-url.ts'
 
-/** security.md §8 group D: the allow-list of return URLs (BrowserFormPost, HOOK_URL). */
+/** docs/api.md, "Return-URL allow-list": the allow-list of return URLs (BrowserFormPost, HOOK_URL). */
 const ALLOW = ['buyer.example.com/punchout/return', 'http://test.buyer.example.com', 'srm.example.com:8443']
 
 const refused: Array<[string, string]> = [

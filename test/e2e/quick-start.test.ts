@@ -7,7 +7,8 @@ import t from 'tap'
 /**
  * The README's quick start as a new user lives it: `npm start`'s server on a fresh data folder,
  * the printed curl's setup request, the StartPage opened in a real browser, a product added, the
- * return button pressed, and the demo procurement page showing the PunchOutOrderMessage.
+ * return button pressed, and the demo procurement page showing the PunchOutOrderMessage; then the
+ * printed OCI URL, which the README's quick start mentions and docs/oci.md "The login call" details.
  */
 const CHROMIUM = '/usr/bin/chromium'
 const ROOT = path.resolve(import.meta.dirname, '../..')

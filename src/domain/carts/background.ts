@@ -1,19 +1,24 @@
 /**
- * OCI background calls (FUNCTION=VALIDATE, BACKGROUND_SEARCH; protocol.md §10): the buyer system
- * wants item data without a shopper. The session setupSession created for the call goes
- * straight from `provisioned` to `cart_returned`: nobody enters the storefront, so it is never
- * `started`, and its start link — never sent to anyone — is revoked in the same step. The
- * timeline says which FUNCTION it was and what it found; the Cart row keeps what was sent, as
- * for a cart the shopper returned.
+ * OCI background calls (FUNCTION=VALIDATE, BACKGROUND_SEARCH; docs/oci.md, "FUNCTIONs"): the
+ * buyer system wants item data without a shopper. The call is provisioned like any setup and its
+ * session goes straight from `provisioned` to `cart_returned` in the same write: nobody enters the
+ * storefront, so it is never `started`, and it is written without a start link. The timeline says
+ * which FUNCTION it was and what it found; the Cart row keeps what was sent, as for a cart the
+ * shopper returned. A call that fails after provisioning is recorded as a failed session and
+ * provisions nothing.
  */
 import { randomUUID } from 'node:crypto'
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import { cartItemSchema } from '../../../schemas/api/cart.ts'
-import { PunchgateError } from '../../errors/index.ts'
-import { Cart, Customer, PunchoutSession, SessionEvent } from '../../persistence/entities/index.ts'
+import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
+import { Cart, PunchoutSession } from '../../persistence/entities/index.ts'
+import type { WritePlan } from '../../persistence/punchout-store.ts'
 import type { CartLine } from '../../protocols/cxml/types.ts'
 import type { CatalogItem } from '../catalog/catalog.ts'
 import type { Deps } from '../deps.ts'
+import { decideSetup, refused, type CommitOutcome, type SetupInput } from '../sessions/setup.ts'
+import { nextStatus } from '../sessions/states.ts'
+import { Timeline } from '../sessions/timeline.ts'
+import { cartItemSchema } from './cart-item.ts'
 import { cartTotalUnits, formatAmount } from './return-cart.ts'
 import { ociTransfer, type CartTransfer } from './transfer.ts'
 
@@ -69,59 +74,63 @@ function toCartLine({ item, quantity }: BackgroundLine, sessionId: string, lineN
   } as CartLine
 }
 
+export interface BackgroundAnswer {
+  sessionId: string
+  transfer: CartTransfer
+  plan: WritePlan
+}
+
 /**
- * Answers a background call on its freshly provisioned session: the NEW_ITEM fields of `lines`
- * (possibly none: a search without hits returns the buyer an empty selection) for HOOK_URL.
+ * Answers a background call: the NEW_ITEM fields of `lines` (possibly none: a search without
+ * hits returns the buyer an empty selection) for HOOK_URL, on a session provisioned for it.
  */
-export async function returnBackgroundCart(
+export async function answerBackgroundCall(
   deps: Deps,
-  em: SqlEntityManager,
-  sessionId: string,
+  input: SetupInput,
   call: BackgroundCall,
   lines: BackgroundLine[],
-): Promise<{ session: PunchoutSession; cart: Cart; transfer: CartTransfer }> {
+  commit: CommitOutcome<BackgroundAnswer>,
+): Promise<BackgroundAnswer> {
+  const sessionId = randomUUID()
+  for (let look = 0; look < 3; look++) {
+    const setup = await decideSetup(deps, input, sessionId, look > 0)
+    const answer = withCart(deps, input, setup.plan, call, lines)
+    if (await commit(answer)) return answer
+  }
+  throw new PunchgateError('PG_ERR_UNAVAILABLE', 'Concurrent setup requests for this buyer kept conflicting; retry.')
+}
+
+function withCart(deps: Deps, input: SetupInput, plan: WritePlan, call: BackgroundCall, lines: BackgroundLine[]): BackgroundAnswer {
+  const session = plan.newSession!
   const now = deps.now()
-  return em.transactional(async (tem) => {
-    const session = await tem.findOneOrFail(PunchoutSession, { id: sessionId }, { refresh: true })
-    if (session.protocol !== 'oci' || session.status !== 'provisioned' || !session.returnUrl) {
-      throw new PunchgateError('PG_ERR_SESSION_STATE', `The punchout session is ${session.status}; a background ${call.function} needs a new one.`)
-    }
-    const customer = await tem.findOneOrFail(Customer, { id: session.customerId })
+  try {
     const cartLines = lines.map((line, i) => toCartLine(line, session.id, i + 1))
     const currencies = new Set(cartLines.map((l) => l.currency))
     // OCI carries a currency per line; the Cart row's single currency only when there is one.
     const currency = currencies.size === 1 ? cartLines[0]!.currency : null
     const total = formatAmount(cartTotalUnits(cartLines))
-    const transfer = ociTransfer(session, customer, cartLines)
-    const cart = tem.create(Cart, {
+    const transfer = ociTransfer(session, input.customer, cartLines)
+    const cart: Cart = {
       id: randomUUID(), sessionId: session.id, lines: cartLines, currency, total,
       transport: transfer.transport, document: transfer.document, createdAt: now,
-    })
-    session.status = 'cart_returned'
-    session.startTokenHash = null
-    session.cartReturnedAt = now
-    session.updatedAt = now
-    tem.create(SessionEvent, {
-      sessionId: session.id, at: now, type: 'oci.background',
-      data: { function: call.function, ...call.note, note: 'no storefront visit: the start link was revoked unused' },
-    } as SessionEvent)
-    tem.create(SessionEvent, {
-      sessionId: session.id, at: now, type: 'cart.returned',
-      data: { cartId: cart.id, lines: cartLines.length, total, currency, transport: transfer.transport, to: transfer.action, repeated: false, background: call.function },
-    } as SessionEvent)
-    return { session, cart, transfer }
-  })
-}
-
-/** A background call that failed after its session was provisioned: close the session, kill its link. */
-export async function failBackgroundSession(em: SqlEntityManager, sessionId: string, err: PunchgateError, now: Date): Promise<void> {
-  await em.transactional(async (tem) => {
-    const session = await tem.findOneOrFail(PunchoutSession, { id: sessionId }, { refresh: true })
-    session.status = 'failed'
-    session.failureCode = err.code
-    session.failureText = err.publicMessage
-    session.startTokenHash = null
-    session.updatedAt = now
-    tem.create(SessionEvent, { sessionId, at: now, type: 'session.failed', data: { code: err.code, text: err.publicMessage } } as SessionEvent)
-  })
+    }
+    const answered: PunchoutSession = {
+      ...session, status: nextStatus(session.status, 'answerInBackground'), startTokenHash: null, startExpiresAt: null, cartReturnedAt: now,
+    }
+    const events = [
+      ...plan.events!,
+      { sessionId: session.id, at: now, type: 'oci.background', data: { function: call.function, ...call.note, note: 'no storefront visit: no start link was issued' } },
+      {
+        sessionId: session.id, at: now, type: 'cart.returned',
+        data: { cartId: cart.id, lines: cartLines.length, total, currency, transport: transfer.transport, to: transfer.action, repeated: false, background: call.function },
+      },
+    ]
+    return { sessionId: session.id, transfer, plan: { ...plan, newSession: answered, cart, events } }
+  } catch (err) {
+    if (!isPunchgateError(err)) throw err
+    // The decided timeline up to the failure, then the failure: nothing was provisioned.
+    const timeline = new Timeline(deps.now)
+    timeline.events.push(...plan.events!.map((e) => ({ type: e.type, at: e.at, data: e.data })))
+    throw refused(input, session.id, now, err, timeline)
+  }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** Per-customer OCI cart-return options: where SAP systems differ (protocol.md §10, §11.13-14). */
+/** Per-customer OCI cart-return options: where SAP systems differ (docs/oci.md, "Options", "Buyer-system quirks"). */
 export const ociOptionsSchema = z.object({
   /** `iso`: UN/CEFACT codes (EA → EA); `sap`: SAP T006 internal codes (EA → ST). */
   unitSystem: z.enum(['iso', 'sap']).default('iso'),

@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto'
-import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import type { CartItemInput } from '../../../schemas/api/cart.ts'
 import { PunchgateError } from '../../errors/index.ts'
-import { Cart, Customer, PunchoutSession, SessionEvent } from '../../persistence/entities/index.ts'
+import type { Cart, PunchoutSession } from '../../persistence/entities/index.ts'
+import type { WritePlan } from '../../persistence/punchout-store.ts'
 import type { CartLine } from '../../protocols/cxml/types.ts'
 import { OCI_LARGE_CART_LINES } from '../../protocols/oci/cart.ts'
 import type { Deps } from '../deps.ts'
+import type { CommitOutcome } from '../sessions/setup.ts'
+import { nextStatus, statusesAllowing } from '../sessions/states.ts'
+import type { CartItemInput } from './cart-item.ts'
 import { cxmlTransfer, ociTransfer, type CartTransfer } from './transfer.ts'
 
 export interface ReturnedCart {
   session: PunchoutSession
   cart: Cart
   transfer: CartTransfer
+  plan: WritePlan
 }
 
 /** Decimal arithmetic on cents-of-cents avoids binary rounding in totals. */
@@ -24,56 +27,64 @@ export const cartTotalUnits = (lines: ReadonlyArray<{ unitPrice: number; quantit
 export const formatAmount = (units: number) => (Math.round(units / 100) / 100).toFixed(2)
 
 /**
- * The storefront hands back the cart of a started session. It is validated, journaled as a
- * Cart row, turned into the buyer system's format (cXML PunchOutOrderMessage or OCI fields)
- * and answered as the form the browser must post to the allow-listed return URL.
+ * The storefront hands back the cart of a started session. It is validated, kept as a Cart row,
+ * turned into the buyer system's format (cXML PunchOutOrderMessage or OCI fields) and answered
+ * as the form the browser must post to the allow-listed return URL. One read, then one write
+ * (through `commit`, with the answer's journal row) that applies only while the session still
+ * allows a cart return.
  */
-export async function returnCart(deps: Deps, em: SqlEntityManager, sessionId: string, items: CartItemInput[]): Promise<ReturnedCart> {
+export async function returnCart(deps: Deps, sessionId: string, items: CartItemInput[], commit: CommitOutcome<ReturnedCart>): Promise<ReturnedCart> {
+  for (let look = 0; look < 2; look++) {
+    const returned = await decideCartReturn(deps, sessionId, items)
+    if (await commit(returned)) return returned
+  }
+  throw new PunchgateError('PG_ERR_SESSION_STATE', 'The punchout session changed while the cart was being returned; return it again.')
+}
+
+async function decideCartReturn(deps: Deps, sessionId: string, items: CartItemInput[]): Promise<ReturnedCart> {
   const now = deps.now()
-  return em.transactional(async (tem) => {
-    const session = await tem.findOne(PunchoutSession, { id: sessionId })
-    if (!session) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', `No punchout session ${sessionId}.`)
-    checkState(session)
-    const customer = await tem.findOneOrFail(Customer, { id: session.customerId })
-    const currency = singleCurrency(items)
-    const lines = items.map((item, i) => toCartLine(item, session.id, i + 1))
-    const totalUnits = cartTotalUnits(items)
-    // The carts table holds totals below 10^13; a larger one is a mistake, not an order.
-    if (totalUnits >= 1e17) throw new PunchgateError('PG_ERR_CART_INVALID', 'The cart total is 10 000 000 000 000 or more; check the quantities and prices.')
-    const total = formatAmount(totalUnits)
-    const transfer =
-      session.protocol === 'oci'
-        ? ociTransfer(session, customer, lines)
-        : cxmlTransfer(deps, session, customer, lines, currency, total, now)
-    const cart = tem.create(Cart, {
-      id: randomUUID(), sessionId: session.id, lines, currency, total,
-      transport: transfer.transport, document: transfer.document, createdAt: now,
-    })
-    const repeated = session.status === 'cart_returned'
-    session.status = 'cart_returned'
-    session.cartReturnedAt = now
-    session.updatedAt = now
-    tem.create(SessionEvent, {
+  const found = await deps.store.session(sessionId)
+  if (!found) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', `No punchout session ${sessionId}.`)
+  const { session, customer } = found
+  checkState(session)
+  const currency = singleCurrency(items)
+  const lines = items.map((item, i) => toCartLine(item, session.id, i + 1))
+  const totalUnits = cartTotalUnits(items)
+  // The carts table holds totals below 10^13; a larger one is a mistake, not an order.
+  if (totalUnits >= 1e17) throw new PunchgateError('PG_ERR_CART_INVALID', 'The cart total is 10 000 000 000 000 or more; check the quantities and prices.')
+  const total = formatAmount(totalUnits)
+  const transfer =
+    session.protocol === 'oci'
+      ? ociTransfer(session, customer, lines)
+      : cxmlTransfer(deps, session, customer, lines, currency, total, now)
+  const cart: Cart = {
+    id: randomUUID(), sessionId: session.id, lines, currency, total,
+    transport: transfer.transport, document: transfer.document, createdAt: now,
+  }
+  const status = nextStatus(session.status, 'returnCart')
+  const plan: WritePlan = {
+    transition: { sessionId: session.id, from: statusesAllowing('returnCart'), set: { status, cartReturnedAt: now, updatedAt: now } },
+    cart,
+    events: [{
       sessionId: session.id, at: now, type: 'cart.returned',
       data: {
-        cartId: cart.id, lines: lines.length, total, currency, transport: transfer.transport, to: transfer.action, repeated,
-        // PHP-based HOOK_URL receivers silently drop the tail of large OCI carts (protocol.md §11.15).
+        cartId: cart.id, lines: lines.length, total, currency, transport: transfer.transport, to: transfer.action,
+        repeated: session.status === 'cart_returned',
+        // Hook receivers built on PHP silently drop the tail of large OCI carts (docs/oci.md, "Buyer-system quirks").
         ...(session.protocol === 'oci' && lines.length > OCI_LARGE_CART_LINES
           ? { warning: `${lines.length} lines: some OCI receivers drop the tail of carts over ${OCI_LARGE_CART_LINES} lines` }
           : {}),
       },
-    } as SessionEvent)
-    return { session, cart, transfer }
-  })
+    }],
+  }
+  return { session: { ...session, status, cartReturnedAt: now, updatedAt: now }, cart, transfer, plan }
 }
 
 function checkState(session: PunchoutSession): void {
   if (session.operation === 'inspect') {
     throw new PunchgateError('PG_ERR_SESSION_STATE', 'This punchout session is read-only (inspect): no cart can be returned.')
   }
-  if (session.status !== 'started' && session.status !== 'cart_returned') {
-    throw new PunchgateError('PG_ERR_SESSION_STATE', `The punchout session is ${session.status.replace('_', ' ')}; a cart can be returned only once the buyer has entered the storefront.`)
-  }
+  nextStatus(session.status, 'returnCart', `The punchout session is ${session.status.replace('_', ' ')}; a cart can be returned only once the buyer has entered the storefront.`)
   if (!session.returnUrl) {
     throw new PunchgateError('PG_ERR_SESSION_STATE', 'The punchout session has no return URL.')
   }

@@ -79,7 +79,7 @@ export function ociTransfer(session: PunchoutSession, customer: Customer, lines:
     unitSystem: options.unitSystem,
     unitOverrides: options.unitOverrides,
     ...(options.optionalFields ? { optionalFields: options.optionalFields } : {}),
-    // Echoed exactly as sent, an empty value included (protocol.md §11.13).
+    // Echoed exactly as sent, an empty value included (docs/oci.md, "Buyer-system quirks").
     ...(oci.okCode !== undefined ? { okCode: oci.okCode } : {}),
     ...(oci.target !== undefined ? { target: oci.target } : {}),
     ...(oci.caller !== undefined ? { caller: oci.caller } : {}),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { UniqueConstraintViolationException, wrap } from '@mikro-orm/core'
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import type { CredentialInput, CustomerInput, CustomerPatch } from '../../../schemas/api/customers.ts'
+import type { CredentialInput, CustomerInput, CustomerPatch } from './customer-input.ts'
 import { PunchgateError } from '../../errors/index.ts'
 import { Credential, Customer, CustomerRole } from '../../persistence/entities/index.ts'
 import { audit, type Actor } from '../audit/audit.ts'

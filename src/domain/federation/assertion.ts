@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import type { BuyerUser, Customer, PunchoutSession } from '../../persistence/entities/index.ts'
 
 /**
- * The identity assertion handed to the storefront instead of a password (PRODUCT.md flow step 2).
+ * The identity assertion handed to the storefront instead of a password (docs/architecture.md,
+ * "A punchout, step by step", step 2; claims: docs/storefront.md, "Identity assertion (federation)").
  * Short-lived, single-use (jti), signed with an asymmetric key published at /.well-known/jwks.json.
  */
 export interface AssertionClaims {

@@ -2,7 +2,8 @@ import type { SqlEntityManager } from '@mikro-orm/postgresql'
 
 /**
  * Marks a one-time value as used; true only for the first caller, across replicas. Keys are
- * namespaced by kind ("assert:<jti>") so one kind can never consume another (security.md §6.2).
+ * namespaced by kind ("assert:<jti>") so one kind can never consume another (docs/storefront.md,
+ * "How the gateway signs and verifies").
  * Call it only after the value's signature and claims were verified.
  */
 export async function consumeOnce(em: SqlEntityManager, kind: string, value: string, expiresAt: Date): Promise<boolean> {

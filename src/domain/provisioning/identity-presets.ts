@@ -1,4 +1,4 @@
-/** The identity-profile presets, as data (README "Identity profiles" shows them). */
+/** The identity-profile presets, as data (docs/identity-profiles.md, "Identity profiles" shows them). */
 import { IDENTITY_FIELDS, parseSource, type IdentityField, type SourceSpec } from './identity-source-syntax.ts'
 
 // ---------------------------------------------------------------------------------------------
@@ -10,7 +10,8 @@ export type PresetName = (typeof PRESET_NAMES)[number]
 export type PresetTable = Readonly<Record<IdentityField, readonly SourceSpec[]>>
 
 /**
- * The presets, as data. Sources per buyer system (protocol.md sections 2, 10, 12 and the corpus):
+ * The presets, as data. Sources per buyer system (docs/identity-profiles.md, "Where buyer systems
+ * put the person", and the captures in fixtures/):
  *
  * - generic: the union of the names seen across buyer systems (Ariba/cXML guide, Coupa,
  *   BuyerQuest, EqualLevel), Contact of any role.
@@ -18,7 +19,7 @@ export type PresetTable = Readonly<Record<IdentityField, readonly SourceSpec[]>>
  *   (cXML guide sample), Contact of any role. `UserPrintableName` and `PhoneNumber` are the
  *   Ariba-style names other systems copy; kept, not verified against an Ariba capture.
  * - coupa: Extrinsics `FirstName`, `LastName`, `UniqueName`, `UserEmail`, `User`, `BusinessUnit`
- *   and `Contact role="endUser"` (corpus `coupa-setup-create-…`). Coupa's Contact Name is the
+ *   and `Contact role="endUser"` (fixtures/cxml/coupa-setup-create-…). Coupa's Contact Name is the
  *   login in that capture ("jim"), so the composed first + last name comes before it.
  *   `CostCenter`, `Department`, `Role(s)` are custom extrinsics a Coupa admin adds from user
  *   fields: names are the customer's choice, override them when they differ.
@@ -88,7 +89,7 @@ export interface PresetRow {
   labels: string[]
 }
 
-/** One row per field, for documentation tables (README) and the console. */
+/** One row per field, for documentation tables (docs/identity-profiles.md) and the console. */
 export function describePreset(name: PresetName): PresetRow[] {
   const table = PRESETS[name]
   if (!table) throw new TypeError(`unknown identity profile preset ${JSON.stringify(name)}`)

@@ -4,7 +4,8 @@
  * the rules are documented in identity-source-syntax.ts; the presets are in identity-presets.ts.
  */
 import { z } from 'zod'
-import type { BuyerIdentity, IdentitySource } from './identity-source.ts'
+import type { IdentitySource } from '../../protocols/identity-source.ts'
+import type { BuyerIdentity } from './identity-source.ts'
 import { PRESET_NAMES, PRESETS, type PresetName } from './identity-presets.ts'
 import {
   derivedError, FIELD_LABELS, FORBIDDEN_OCI_FIELDS, IDENTITY_FIELDS, parseSource, tryParseSource, type IdentityField, type ParsedSource,

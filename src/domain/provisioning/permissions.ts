@@ -1,6 +1,6 @@
 /**
  * The storefront permission catalog: what a customer's role can be mapped to.
- * Fixed and documented (README "Permission catalog"); storefronts receive the granted ones
+ * Fixed and documented (docs/identity-profiles.md, "Permission catalog"); storefronts receive the granted ones
  * in the identity assertion.
  */
 export const PERMISSIONS = {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** A customer's provisioning policy (PRODUCT.md "Provisioning"; README "Provisioning policy"). */
+/** A customer's provisioning policy (docs/identity-profiles.md, "Provisioning policy"). */
 export const provisioningPolicySchema = z.object({
   /** Create users the gateway has never seen. */
   autoCreateUsers: z.boolean().default(true),

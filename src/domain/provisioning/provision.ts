@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { SqlEntityManager } from '@mikro-orm/postgresql'
 import { PunchgateError } from '../../errors/index.ts'
 import {
-  BuyerUser, BuyerUserSchema, CustomerRole, CustomerRoleSchema, type Customer,
+  BuyerUserSchema, CustomerRoleSchema, type BuyerUser, type Customer, type CustomerRole,
 } from '../../persistence/entities/index.ts'
+import type { BuyerContext } from '../../persistence/punchout-store.ts'
 import { FIELD_LABELS } from './identity-profiles.ts'
 import type { BuyerIdentity } from './identity-source.ts'
 import { DEFAULT_PERMISSIONS, type Permission } from './permissions.ts'
@@ -12,10 +12,22 @@ import type { Timeline } from '../sessions/timeline.ts'
 
 export interface ProvisionedBuyer {
   user: BuyerUser
+  /** The user to create (the write's gate: a concurrent first setup may create them first). */
+  newUser?: BuyerUser
+  /** What changes on a known user; absent when nothing does. */
+  userChanges?: Partial<BuyerUser>
+  /** Roles first seen now, created pending review. */
+  pendingRoles: CustomerRole[]
   roles: Array<{ name: string; status: 'mapped' | 'pending' | 'default' }>
   permissions: Permission[]
   spendLimit: string | null
 }
+
+/**
+ * "Last seen" is kept to this granularity: a returning buyer's setup writes nothing to their user
+ * row unless something else changed or the last note is older than this.
+ */
+export const LAST_SEEN_GRANULARITY_MS = 15 * 60 * 1000
 
 /** The profile fields a setup request may update on a known user. */
 const PROFILE_FIELDS = [
@@ -47,23 +59,29 @@ export function overlongIdentityField(person: BuyerIdentity): string | undefined
   return undefined
 }
 
+/** What provisioning needs to decide: read beforehand, in one query (PunchoutStore.buyer). */
+export interface ProvisioningInput {
+  customer: Customer
+  policy: ProvisioningPolicy
+  identity: BuyerIdentity | 'unidentified'
+  found: BuyerContext
+  now: Date
+  /** A concurrent first setup created the user between our read and our write: this is the second look. */
+  secondLook: boolean
+}
+
 /**
- * Finds or creates the buyer user and resolves their roles per the customer's policy.
- * Every decision goes on the timeline. Runs inside the caller's transaction.
+ * Finds or creates the buyer user and resolves their roles per the customer's policy — in plain
+ * code, without I/O: the caller has read the user and roles and writes the outcome once.
+ * Every decision goes on the timeline; a refusal throws.
  */
-export async function provisionBuyer(
-  em: SqlEntityManager,
-  customer: Customer,
-  policy: ProvisioningPolicy,
-  identity: BuyerIdentity | 'unidentified',
-  timeline: Timeline,
-  now: Date,
-): Promise<ProvisionedBuyer> {
+export function decideProvisioning(input: ProvisioningInput, timeline: Timeline): ProvisionedBuyer {
+  const { customer, policy, identity } = input
   const person: BuyerIdentity =
     identity === 'unidentified'
       ? { uniqueName: UNIDENTIFIED_UNIQUE_NAME, displayName: `Unidentified buyer of ${customer.name}`, roles: [] }
       : identity
-  const user = await findOrCreateUser(em, customer, policy, person, identity === 'unidentified', timeline, now)
+  const { user, newUser, changes } = findOrCreateUser(input, person, timeline)
   if (user.status === 'disabled') {
     timeline.record('user.refused_disabled', { userId: user.id })
     throw new PunchgateError(
@@ -72,42 +90,37 @@ export async function provisionBuyer(
     )
   }
   const requested = person.roles.length > 0 ? person.roles : [policy.defaultRole]
-  const resolved = await resolveRoles(em, customer, policy, requested, timeline, now)
+  const resolved = resolveRoles(input, requested, timeline)
   if (!sameList(user.roles, requested)) {
     timeline.record('user.roles_changed', { before: user.roles, after: requested })
-    user.roles = requested
+    changes.roles = requested
   }
-  user.lastSeenAt = now
-  await em.flush()
+  if (!newUser && (Object.keys(changes).length > 0 || !user.lastSeenAt || input.now.getTime() - user.lastSeenAt.getTime() >= LAST_SEEN_GRANULARITY_MS)) {
+    changes.lastSeenAt = input.now
+  }
   timeline.record('permissions.granted', { permissions: resolved.permissions, spendLimit: resolved.spendLimit })
-  return { user, ...resolved }
+  const merged = { ...user, ...changes }
+  if (newUser) return { user: merged, newUser: merged, ...resolved }
+  return { user: merged, ...(Object.keys(changes).length > 0 ? { userChanges: changes } : {}), ...resolved }
 }
 
-async function findOrCreateUser(
-  em: SqlEntityManager,
-  customer: Customer,
-  policy: ProvisioningPolicy,
+function findOrCreateUser(
+  input: ProvisioningInput,
   person: BuyerIdentity,
-  unidentified: boolean,
   timeline: Timeline,
-  now: Date,
-): Promise<BuyerUser> {
+): { user: BuyerUser; newUser: boolean; changes: Partial<BuyerUser> } {
+  const { customer, policy, found, now } = input
+  const unidentified = input.identity === 'unidentified'
   const uniqueName = person.uniqueName ?? person.email!
-  if (policy.matchByEmail && person.email && !unidentified) {
-    // Two first setups under different unique names but one email must also end as one user;
-    // the unique constraint covers names only, so they take turns on the email (transaction lock).
-    await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`buyer-email:${customer.id}:${person.email}`])
-  }
-  // The stand-in is found by its flag, never by a name a buyer could send (and take it over).
-  let user = await em.findOne(BuyerUser, unidentified ? { customerId: customer.id, unidentified: true } : { customerId: customer.id, uniqueName, unidentified: false })
-  if (!user && policy.matchByEmail && person.email && !unidentified) {
-    user = await em.findOne(BuyerUser, { customerId: customer.id, email: person.email, unidentified: false }, { orderBy: { createdAt: 'asc' } })
-    if (user) timeline.record('user.matched_by_email', { userId: user.id, email: person.email, previousUniqueName: user.uniqueName })
+  let user = found.user
+  if (!user && found.userByEmail) {
+    user = found.userByEmail
+    timeline.record('user.matched_by_email', { userId: user.id, email: person.email, previousUniqueName: user.uniqueName })
   }
   if (user) {
-    if (!unidentified) updateProfile(user, person, uniqueName, policy, timeline, now)
-    timeline.record('user.matched', { userId: user.id, uniqueName: user.uniqueName })
-    return user
+    const changes = unidentified ? {} : profileChanges(user, person, uniqueName, policy, timeline, now)
+    timeline.record('user.matched', { userId: user.id, uniqueName: user.uniqueName, ...(input.secondLook ? { concurrentFirstSetup: true } : {}) })
+    return { user, newUser: false, changes }
   }
   if (!policy.autoCreateUsers && !unidentified) {
     timeline.record('user.refused_unknown', { uniqueName })
@@ -116,79 +129,44 @@ async function findOrCreateUser(
       `The buyer ${uniqueName} is not known to the supplier and ${customer.name} does not create users automatically.`,
     )
   }
-  return insertUser(em, customer, person, uniqueName, unidentified, timeline, now)
-}
-
-/**
- * Two first setups of one new user may race: the unique (customer, unique name) constraint
- * decides, and the loser reads the winner's row (ON CONFLICT DO NOTHING keeps the transaction usable).
- */
-async function insertUser(
-  em: SqlEntityManager,
-  customer: Customer,
-  person: BuyerIdentity,
-  uniqueName: string,
-  unidentified: boolean,
-  timeline: Timeline,
-  now: Date,
-): Promise<BuyerUser> {
-  const id = randomUUID()
-  const inserted = await em.execute<Array<{ id: string }>>(
-    `insert into buyer_users (id, customer_id, unique_name, email, display_name, first_name, last_name, phone,
-       cost_center, department, business_unit, ship_to_id, locale, roles, status, unidentified, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'active', ?, ?, ?)
-     on conflict (customer_id, unique_name) do nothing returning id`,
-    [
-      id, customer.id, uniqueName, person.email ?? null, person.displayName ?? null, person.firstName ?? null,
-      person.lastName ?? null, person.phone ?? null, person.costCenter ?? null, person.department ?? null,
-      person.businessUnit ?? null, person.shipToId ?? null, person.locale ?? null, JSON.stringify([]), unidentified, now, now,
-    ],
-  )
-  const user = await em.findOneOrFail(BuyerUser, { customerId: customer.id, uniqueName, unidentified })
-  if (inserted.length === 1) {
-    timeline.record('user.created', { userId: user.id, uniqueName, email: person.email ?? null, unidentified })
-  } else {
-    timeline.record('user.matched', { userId: user.id, uniqueName, concurrentFirstSetup: true })
+  const created: BuyerUser = {
+    id: randomUUID(), customerId: customer.id, uniqueName,
+    email: person.email ?? null, displayName: person.displayName ?? null, firstName: person.firstName ?? null,
+    lastName: person.lastName ?? null, phone: person.phone ?? null, costCenter: person.costCenter ?? null,
+    department: person.department ?? null, businessUnit: person.businessUnit ?? null, shipToId: person.shipToId ?? null,
+    locale: person.locale ?? null, roles: [], status: 'active', unidentified, createdAt: now, updatedAt: now, lastSeenAt: now,
   }
-  return user
+  timeline.record('user.created', { userId: created.id, uniqueName, email: person.email ?? null, unidentified })
+  return { user: created, newUser: true, changes: {} }
 }
 
-function updateProfile(
+function profileChanges(
   user: BuyerUser,
   person: BuyerIdentity,
   uniqueName: string,
   policy: ProvisioningPolicy,
   timeline: Timeline,
   now: Date,
-): void {
-  if (!policy.updateProfiles) return
+): Partial<BuyerUser> {
+  if (!policy.updateProfiles) return {}
   const changes: Record<string, { before: unknown; after: unknown }> = {}
   if (user.uniqueName !== uniqueName) changes.uniqueName = { before: user.uniqueName, after: uniqueName }
   for (const field of PROFILE_FIELDS) {
     const value = person[field]
     if (value !== undefined && value !== user[field]) changes[field] = { before: user[field] ?? null, after: value }
   }
-  if (Object.keys(changes).length === 0) return
-  for (const [field, change] of Object.entries(changes)) (user as unknown as Record<string, unknown>)[field] = change.after
-  user.updatedAt = now
+  if (Object.keys(changes).length === 0) return {}
   timeline.record('user.updated', { userId: user.id, changes })
+  return { ...Object.fromEntries(Object.entries(changes).map(([field, c]) => [field, c.after])), updatedAt: now }
 }
 
-async function resolveRoles(
-  em: SqlEntityManager,
-  customer: Customer,
-  policy: ProvisioningPolicy,
-  requested: string[],
-  timeline: Timeline,
-  now: Date,
-): Promise<Omit<ProvisionedBuyer, 'user'>> {
-  const keys = [...new Set([...requested, policy.defaultRole].map((r) => r.toLowerCase()))]
-  const known = new Map(
-    (await em.find(CustomerRole, { customerId: customer.id, nameKey: { $in: keys } })).map((r) => [r.nameKey, r]),
-  )
+function resolveRoles(input: ProvisioningInput, requested: string[], timeline: Timeline): Omit<ProvisionedBuyer, 'user'> {
+  const { customer, policy, now } = input
+  const known = new Map(input.found.roles.map((r) => [r.nameKey, r]))
   const defaultRole = known.get(policy.defaultRole.toLowerCase())
   const defaultPermissions = (defaultRole?.permissions as Permission[] | undefined) ?? DEFAULT_PERMISSIONS
   const roles: ProvisionedBuyer['roles'] = []
+  const pendingRoles: CustomerRole[] = []
   const permissions = new Set<Permission>()
   let spendLimit: string | null = null
   const grant = (perms: readonly string[], limit?: string | null) => {
@@ -196,17 +174,21 @@ async function resolveRoles(
     if (limit != null && (spendLimit === null || Number(limit) > Number(spendLimit))) spendLimit = limit
   }
   for (const name of requested) {
-    const role = known.get(name.toLowerCase())
-    if (role?.status === 'mapped' || (!role && name.toLowerCase() === policy.defaultRole.toLowerCase())) {
+    const key = name.toLowerCase()
+    const role = known.get(key)
+    if (role?.status === 'mapped' || (!role && key === policy.defaultRole.toLowerCase())) {
       timeline.record('role.matched', { role: name, permissions: role?.permissions ?? defaultPermissions })
       roles.push({ name, status: 'mapped' })
       grant(role?.permissions ?? defaultPermissions, role?.spendLimit)
-    } else if (role?.status === 'pending') {
+    } else if (role?.status === 'pending' || (policy.unknownRoles === 'pending' && pendingRoles.some((r) => r.nameKey === key))) {
       timeline.record('role.pending', { role: name, permissions: defaultPermissions })
       roles.push({ name, status: 'pending' })
       grant(defaultPermissions)
     } else if (policy.unknownRoles === 'pending') {
-      await createPendingRole(em, customer, name, defaultPermissions, now)
+      pendingRoles.push({
+        id: randomUUID(), customerId: customer.id, name, nameKey: key, status: 'pending',
+        permissions: [...defaultPermissions], spendLimit: null, createdAt: now, updatedAt: now,
+      })
       timeline.record('role.created_pending', { role: name, permissions: defaultPermissions })
       roles.push({ name, status: 'pending' })
       grant(defaultPermissions)
@@ -222,21 +204,7 @@ async function resolveRoles(
       )
     }
   }
-  return { roles, permissions: [...permissions], spendLimit }
-}
-
-async function createPendingRole(
-  em: SqlEntityManager,
-  customer: Customer,
-  name: string,
-  permissions: readonly string[],
-  now: Date,
-): Promise<void> {
-  await em.execute(
-    `insert into customer_roles (id, customer_id, name, name_key, status, permissions, spend_limit, created_at, updated_at)
-     values (?, ?, ?, ?, 'pending', ?::jsonb, null, ?, ?) on conflict (customer_id, name_key) do nothing`,
-    [randomUUID(), customer.id, name, name.toLowerCase(), JSON.stringify(permissions), now, now],
-  )
+  return { pendingRoles, roles, permissions: [...permissions], spendLimit }
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i])

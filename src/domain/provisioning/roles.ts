@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import type { RoleInput, RoleView } from '../../../schemas/api/roles.ts'
+import type { RoleInput, RoleView } from './role-shapes.ts'
 import { PunchgateError } from '../../errors/index.ts'
 import { Customer, CustomerRole } from '../../persistence/entities/index.ts'
 import { audit, type Actor } from '../audit/audit.ts'

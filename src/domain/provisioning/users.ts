@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import type { UserListQuery, UserView } from '../../../schemas/api/users.ts'
+import type { UserListQuery, UserView } from './user-view.ts'
 import { PunchgateError } from '../../errors/index.ts'
 import { BuyerUser } from '../../persistence/entities/index.ts'
 import { audit, type Actor } from '../audit/audit.ts'

@@ -5,7 +5,7 @@ import path from 'node:path'
 /**
  * Customer secrets (cXML SharedSecret, OCI password) are only ever verified, never sent on,
  * so only a keyed hash is stored: HMAC-SHA-256 under a server key kept outside the database
- * (security.md §6.4). Comparisons are constant-time on equal-length digests.
+ * (docs/architecture.md, "Security rules"). Comparisons are constant-time on equal-length digests.
  */
 export class SecretHasher {
   constructor(private readonly key: Buffer) {}

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto'
-import type { SqlEntityManager } from '@mikro-orm/postgresql'
 import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
-import {
-  PunchoutSession, SessionEvent, type Customer, type SessionProtocolContext,
+import type {
+  Customer, PunchoutSession, SessionEvent, SessionProtocolContext,
 } from '../../persistence/entities/index.ts'
+import type { BuyerLookup, WritePlan } from '../../persistence/punchout-store.ts'
 import type { ItemOut } from '../../protocols/cxml/types.ts'
 import type { Deps } from '../deps.ts'
 import {
   extractIdentity, formatMissingIdentity, resolveProfile, type IdentityProfileConfig,
 } from '../provisioning/identity-profiles.ts'
 import type { BuyerIdentity, IdentitySource } from '../provisioning/identity-source.ts'
-import { parsePolicy } from '../provisioning/policy.ts'
-import { overlongIdentityField, provisionBuyer, UNIDENTIFIED_UNIQUE_NAME } from '../provisioning/provision.ts'
+import { parsePolicy, type ProvisioningPolicy } from '../provisioning/policy.ts'
+import { decideProvisioning, overlongIdentityField, UNIDENTIFIED_UNIQUE_NAME } from '../provisioning/provision.ts'
 import { checkReturnUrl } from '../return-url.ts'
 import { newToken, sha256 } from '../security/secrets.ts'
+import { SessionRefusal } from './refusal.ts'
+import { nextStatus } from './states.ts'
 import { Timeline } from './timeline.ts'
 
 export interface SetupInput {
@@ -31,28 +33,50 @@ export interface SetupInput {
   protocolContext: SessionProtocolContext
 }
 
-export interface SetupResult {
-  session: PunchoutSession
+/** A decided setup: the session, its start link, and everything to write for it. */
+export interface SetupOutcome {
+  sessionId: string
+  /** The one-time StartPage URL (absent for a session that is never entered: OCI background calls). */
   startUrl: string
+  plan: WritePlan
 }
 
-/** A refusal after authentication: the failed session it was recorded on travels with it. */
-export class SetupRefused extends PunchgateError {
-  constructor(readonly cause: PunchgateError, readonly sessionId: string) {
-    super(cause.code, cause.message, { cause, details: cause.details })
+/** Writes a decided outcome with the answer's journal row; false when its gate did not open (a race). */
+export type CommitOutcome<T> = (outcome: T) => Promise<boolean>
+
+/**
+ * A refusal after authentication. It carries the failed session it is recorded on — written with
+ * the refusal's journal row, so support finds the request from the session and back.
+ */
+export class SetupRefused extends SessionRefusal {
+  constructor(readonly cause: PunchgateError, sessionId: string, plan: WritePlan) {
+    super(cause.code, cause.message, sessionId, plan, { cause, details: cause.details })
   }
 }
+
+/** Setup decides again at most this often when concurrent first setups of one buyer race. */
+const MAX_LOOKS = 3
 
 /**
  * An authenticated setup request becomes a punchout session: the return URL is checked, the
  * person extracted per the identity profile and provisioned per policy, and a one-time start
- * link issued. Every decision is on the session's timeline; a refusal leaves a failed session
- * (for support) and nothing else.
+ * link issued. One read (the user and the roles named), the decisions in plain code, then one
+ * write through `commit` — which also writes the answer's journal row. Every decision is on the
+ * session's timeline; a refusal (SetupRefused) leaves a failed session and nothing else.
  */
-export async function setupSession(deps: Deps, em: SqlEntityManager, input: SetupInput): Promise<SetupResult> {
+export async function setupSession(deps: Deps, input: SetupInput, commit: CommitOutcome<SetupOutcome>): Promise<SetupOutcome> {
+  const sessionId = randomUUID()
+  for (let look = 0; look < MAX_LOOKS; look++) {
+    const outcome = await decideSetup(deps, input, sessionId, look > 0)
+    if (await commit(outcome)) return outcome
+  }
+  throw new PunchgateError('PG_ERR_UNAVAILABLE', 'Concurrent setup requests for this buyer kept conflicting; retry.')
+}
+
+/** Reads what the setup needs and decides it; refusals throw SetupRefused with their failed session. */
+export async function decideSetup(deps: Deps, input: SetupInput, sessionId: string, secondLook: boolean): Promise<SetupOutcome> {
   const timeline = new Timeline(deps.now)
   const now = deps.now()
-  const sessionId = randomUUID()
   timeline.record('customer.authenticated', { customerId: input.customer.id, protocol: input.protocol, operation: input.operation })
   try {
     const returnUrl = checkedReturnUrl(input, timeline)
@@ -67,30 +91,44 @@ export async function setupSession(deps: Deps, em: SqlEntityManager, input: Setu
     const overlong = missing ? undefined : overlongIdentityField(identity)
     if (overlong) throw new PunchgateError(input.protocol === 'oci' ? 'PG_ERR_OCI_INVALID' : 'PG_ERR_CXML_INVALID', overlong)
     if (!missing) refuseUnacceptableIdentity(identity)
+    const found = await deps.store.buyer(buyerLookup(input.customer.id, policy, missing ? 'unidentified' : identity))
+    const buyer = decideProvisioning({ customer: input.customer, policy, identity: missing ? 'unidentified' : identity, found, now, secondLook }, timeline)
     const startToken = newToken()
-    const session = await em.transactional(async (tem) => {
-      const buyer = await provisionBuyer(tem, input.customer, policy, missing ? 'unidentified' : identity, timeline, now)
-      const expiresAt = new Date(now.getTime() + deps.config.startTokenTtlSeconds * 1000)
-      timeline.record('session.provisioned', { startLinkExpiresAt: expiresAt.toISOString() })
-      const created = tem.create(PunchoutSession, {
-        ...sessionFields(input, sessionId, now),
-        userId: buyer.user.id,
-        status: 'provisioned',
-        returnUrl: returnUrl ?? null,
-        startTokenHash: sha256(startToken),
-        startExpiresAt: expiresAt,
-        grant: { roles: buyer.roles, permissions: buyer.permissions, spendLimit: buyer.spendLimit },
-        flags: missing ? ['unidentified-buyer'] : [],
-      })
-      await tem.flush()
-      persistTimeline(tem, sessionId, timeline)
-      return created
-    })
-    return { session, startUrl: `${deps.config.publicUrl}/punchout/start/${startToken}` }
+    const expiresAt = new Date(now.getTime() + deps.config.startTokenTtlSeconds * 1000)
+    timeline.record('session.provisioned', { startLinkExpiresAt: expiresAt.toISOString() })
+    const session: PunchoutSession = {
+      ...sessionFields(input, sessionId, now),
+      userId: buyer.user.id,
+      status: nextStatus('new', 'provision'),
+      returnUrl: returnUrl ?? null,
+      startTokenHash: sha256(startToken),
+      startExpiresAt: expiresAt,
+      grant: { roles: buyer.roles, permissions: buyer.permissions, spendLimit: buyer.spendLimit },
+      flags: missing ? ['unidentified-buyer'] : [],
+    }
+    const plan: WritePlan = {
+      ...(buyer.newUser ? { newUser: { row: buyer.newUser, ...(policy.matchByEmail && buyer.newUser.email && !missing ? { unlessEmail: buyer.newUser.email } : {}) } } : {}),
+      ...(buyer.userChanges ? { userUpdate: { userId: buyer.user.id, set: buyer.userChanges } } : {}),
+      pendingRoles: buyer.pendingRoles,
+      newSession: session,
+      events: timelineRows(sessionId, timeline),
+    }
+    return { sessionId, startUrl: `${deps.config.publicUrl}/punchout/start/${startToken}`, plan }
   } catch (err) {
     if (!isPunchgateError(err)) throw err
-    await recordFailedSession(em, input, sessionId, now, err, timeline)
-    throw new SetupRefused(err, sessionId)
+    throw refused(input, sessionId, now, err, timeline)
+  }
+}
+
+/** Which user a request names, and the roles it asks for (with the default role, always read). */
+function buyerLookup(customerId: string, policy: ProvisioningPolicy, identity: BuyerIdentity | 'unidentified'): BuyerLookup {
+  if (identity === 'unidentified') return { customerId, unidentified: true, roleKeys: [policy.defaultRole.toLowerCase()] }
+  return {
+    customerId,
+    unidentified: false,
+    uniqueName: identity.uniqueName ?? identity.email!,
+    ...(policy.matchByEmail && identity.email ? { email: identity.email } : {}),
+    roleKeys: [...new Set([...identity.roles, policy.defaultRole].map((r) => r.toLowerCase()))],
   }
 }
 
@@ -142,31 +180,21 @@ function sessionFields(input: SetupInput, id: string, now: Date) {
   }
 }
 
-async function recordFailedSession(
-  em: SqlEntityManager,
-  input: SetupInput,
-  id: string,
-  now: Date,
-  err: PunchgateError,
-  timeline: Timeline,
-): Promise<void> {
+/** The refusal with its failed session: nothing else of the decision is kept. */
+export function refused(input: SetupInput, id: string, now: Date, err: PunchgateError, timeline: Timeline): SetupRefused {
   timeline.record('session.failed', { code: err.code, text: err.message, note: 'refused: no user, role or session change was kept' })
-  await em.transactional(async (tem) => {
-    tem.create(PunchoutSession, {
-      ...sessionFields(input, id, now),
-      userId: null,
-      status: 'failed',
-      failureCode: err.code,
-      failureText: err.message,
-      returnUrl: null,
-      grant: { roles: [], permissions: [], spendLimit: null },
-      flags: [],
-    })
-    await tem.flush()
-    persistTimeline(tem, id, timeline)
-  })
+  const session: PunchoutSession = {
+    ...sessionFields(input, id, now),
+    userId: null,
+    status: nextStatus('new', 'refuse'),
+    failureCode: err.code,
+    failureText: err.message,
+    returnUrl: null,
+    grant: { roles: [], permissions: [], spendLimit: null },
+    flags: [],
+  }
+  return new SetupRefused(err, id, { newSession: session, events: timelineRows(id, timeline) })
 }
 
-export function persistTimeline(em: SqlEntityManager, sessionId: string, timeline: Timeline): void {
-  for (const e of timeline.events) em.create(SessionEvent, { sessionId, at: e.at, type: e.type, data: e.data } as SessionEvent)
-}
+export const timelineRows = (sessionId: string, timeline: Timeline): Array<Omit<SessionEvent, 'id'>> =>
+  timeline.events.map((e) => ({ sessionId, at: e.at, type: e.type, data: e.data }))

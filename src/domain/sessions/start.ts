@@ -1,88 +1,104 @@
-import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import { PunchgateError } from '../../errors/index.ts'
-import { BuyerUser, Customer, PunchoutSession, SessionEvent } from '../../persistence/entities/index.ts'
+import type { BuyerUser, Customer, PunchoutSession } from '../../persistence/entities/index.ts'
+import type { StartContext, WritePlan } from '../../persistence/punchout-store.ts'
 import type { Deps } from '../deps.ts'
 import { assertionClaims } from '../federation/assertion.ts'
 import { sha256 } from '../security/secrets.ts'
+import { SessionRefusal } from './refusal.ts'
+import type { CommitOutcome } from './setup.ts'
+import { nextStatus, statusesAllowing } from './states.ts'
 
-export interface StartResult {
+export interface StartOutcome {
   session: PunchoutSession
   /** Where the browser goes: the storefront login URL carrying the signed assertion. */
   redirectUrl: string
   jti: string
+  plan: WritePlan
 }
 
-/** A start-link refusal, linked to its session when the link was real (for the journal). */
-export class StartRefused extends PunchgateError {
-  constructor(
-    code: 'PG_ERR_START_TOKEN_UNKNOWN' | 'PG_ERR_START_TOKEN_USED' | 'PG_ERR_START_TOKEN_EXPIRED' | 'PG_ERR_USER_DISABLED',
-    message: string,
-    readonly sessionId?: string,
-  ) {
-    super(code, message)
+type StartRefusalCode = 'PG_ERR_START_TOKEN_UNKNOWN' | 'PG_ERR_START_TOKEN_USED' | 'PG_ERR_START_TOKEN_EXPIRED' | 'PG_ERR_USER_DISABLED'
+
+/** A start-link refusal; when the link was real, with its session and what to note on it. */
+export class StartRefused extends SessionRefusal {
+  constructor(code: StartRefusalCode, message: string, sessionId?: string, plan?: WritePlan) {
+    super(code, message, sessionId, plan)
   }
 }
 
 /**
- * Consumes a one-time start link. The consumption is one conditional UPDATE, so the link works
- * once even under concurrent requests and across replicas; only then is an assertion signed.
+ * Consumes a one-time start link: one read (the session with its customer and user), the
+ * decision and the signature in plain code, then one conditional write that claims the link
+ * with the answer's journal row. Two concurrent opens both sign, but only the write that finds
+ * the session still `provisioned` lands; the other decides again and is refused as a reuse —
+ * so the link works once, across replicas too.
  */
-export async function startSession(deps: Deps, em: SqlEntityManager, token: string): Promise<StartResult> {
-  const now = deps.now()
+export async function startSession(deps: Deps, token: string, commit: CommitOutcome<StartOutcome>): Promise<StartOutcome> {
   const hash = sha256(token)
-  const claimed = await em.execute<Array<{ id: string }>>(
-    `update punchout_sessions set status = 'started', started_at = ?, updated_at = ?
-     where start_token_hash = ? and status = 'provisioned' and start_expires_at > ? returning id`,
-    [now, now, hash, now],
-  )
-  if (claimed.length === 0) throw await refusal(em, hash, now)
-  const session = await em.findOneOrFail(PunchoutSession, { id: claimed[0]!.id })
-  const [customer, user] = await Promise.all([
-    em.findOneOrFail(Customer, { id: session.customerId }),
-    em.findOneOrFail(BuyerUser, { id: session.userId! }),
-  ])
+  for (let look = 0; look < 2; look++) {
+    const outcome = await decideStart(deps, hash, await deps.store.sessionByStartToken(hash))
+    if (await commit(outcome)) return outcome
+  }
+  throw refuseReused(deps.now(), (await deps.store.sessionByStartToken(hash))!.session)
+}
+
+async function decideStart(deps: Deps, hash: string, found: StartContext | undefined): Promise<StartOutcome> {
+  const now = deps.now()
+  if (!found) throw new StartRefused('PG_ERR_START_TOKEN_UNKNOWN', 'This punchout link is not valid. Start the punchout again from your procurement system.')
+  const { session, customer, user } = found
+  if (session.status === 'provisioned' && session.startExpiresAt && session.startExpiresAt <= now) throw refuseExpired(now, session)
+  if (session.status !== 'provisioned') throw session.status === 'expired' ? refuseExpired(now, session) : refuseReused(now, session)
   // Disabling takes effect at once: a link issued minutes before signs nobody in.
-  if (user.status === 'disabled') throw await refuseDisabled(em, session, user, customer, now)
+  if (user!.status === 'disabled') throw refuseDisabled(now, session, user!, customer)
+  const started = { ...session, status: nextStatus(session.status, 'start'), startedAt: now, updatedAt: now }
   const claims = assertionClaims(
     { issuer: deps.config.publicUrl, audience: deps.config.storefrontAudience, ttlSeconds: deps.config.assertionTtlSeconds, now },
-    session,
+    started,
     customer,
-    user,
+    user!,
   )
   const assertion = await deps.signer.sign(claims)
-  em.create(SessionEvent, {
-    sessionId: session.id, at: now, type: 'start.used',
-    data: { jti: claims.jti, expiresAt: new Date(claims.exp * 1000).toISOString(), storefront: deps.config.storefrontLoginUrl },
-  } as SessionEvent)
-  await em.flush()
-  const url = new URL(deps.config.storefrontLoginUrl)
+  const url = new URL(deps.storefront.loginUrl)
   url.searchParams.set('assertion', assertion)
-  return { session, redirectUrl: url.href, jti: claims.jti }
-}
-
-/** Tells a reused link from an expired or unknown one, and notes it on the session. */
-async function refusal(em: SqlEntityManager, hash: string, now: Date): Promise<StartRefused> {
-  const session = await em.findOne(PunchoutSession, { startTokenHash: hash })
-  if (!session) {
-    return new StartRefused('PG_ERR_START_TOKEN_UNKNOWN', 'This punchout link is not valid. Start the punchout again from your procurement system.')
+  const plan: WritePlan = {
+    transition: { sessionId: session.id, from: statusesAllowing('start'), startTokenHash: hash, validAt: now, set: { status: started.status, startedAt: now, updatedAt: now } },
+    events: [{
+      sessionId: session.id, at: now, type: 'start.used',
+      data: { jti: claims.jti, expiresAt: new Date(claims.exp * 1000).toISOString(), storefront: deps.storefront.loginUrl },
+    }],
   }
-  const expired = session.status === 'provisioned' || session.status === 'expired'
-  if (session.status === 'provisioned') session.status = 'expired'
-  if (!expired && !session.flags.includes('start-link-reused')) session.flags = [...session.flags, 'start-link-reused']
-  session.updatedAt = now
-  em.create(SessionEvent, {
-    sessionId: session.id, at: now, type: expired ? 'start.refused_expired' : 'start.refused_reused', data: {},
-  } as SessionEvent)
-  await em.flush()
-  return expired
-    ? new StartRefused('PG_ERR_START_TOKEN_EXPIRED', 'This punchout link has expired. Start the punchout again from your procurement system.', session.id)
-    : new StartRefused('PG_ERR_START_TOKEN_USED', 'This punchout link was already used. Start the punchout again from your procurement system.', session.id)
+  return { session: started, redirectUrl: url.href, jti: claims.jti, plan }
 }
 
-async function refuseDisabled(em: SqlEntityManager, session: PunchoutSession, user: BuyerUser, customer: Customer, now: Date): Promise<StartRefused> {
+/** An expired link: a session still waiting for it expires (docs/architecture.md, "Session states"). */
+function refuseExpired(now: Date, session: PunchoutSession): StartRefused {
+  const plan: WritePlan = {
+    ...(session.status === 'provisioned'
+      ? { sessionUpdate: { sessionId: session.id, from: statusesAllowing('expire'), set: { status: nextStatus(session.status, 'expire'), updatedAt: now } } }
+      : {}),
+    events: [{ sessionId: session.id, at: now, type: 'start.refused_expired', data: {} }],
+  }
+  return new StartRefused('PG_ERR_START_TOKEN_EXPIRED', 'This punchout link has expired. Start the punchout again from your procurement system.', session.id, plan)
+}
+
+/** A link opened a second time: the session is flagged for support, its state unchanged. */
+function refuseReused(now: Date, session: PunchoutSession): StartRefused {
+  const plan: WritePlan = {
+    ...(session.flags.includes('start-link-reused')
+      ? {}
+      : { sessionUpdate: { sessionId: session.id, set: { flags: [...session.flags, 'start-link-reused'], updatedAt: now } } }),
+    events: [{ sessionId: session.id, at: now, type: 'start.refused_reused', data: {} }],
+  }
+  return new StartRefused('PG_ERR_START_TOKEN_USED', 'This punchout link was already used. Start the punchout again from your procurement system.', session.id, plan)
+}
+
+function refuseDisabled(now: Date, session: PunchoutSession, user: BuyerUser, customer: Customer): StartRefused {
   const text = `The user ${user.uniqueName} of ${customer.name} is disabled on the supplier side. Ask the supplier to re-enable them.`
-  Object.assign(session, { status: 'failed', failureCode: 'PG_ERR_USER_DISABLED', failureText: text, updatedAt: now })
-  em.create(SessionEvent, { sessionId: session.id, at: now, type: 'start.refused_disabled', data: { userId: user.id } } as SessionEvent)
-  await em.flush()
-  return new StartRefused('PG_ERR_USER_DISABLED', text, session.id)
+  const plan: WritePlan = {
+    sessionUpdate: {
+      sessionId: session.id,
+      from: statusesAllowing('refuse'),
+      set: { status: nextStatus(session.status, 'refuse'), failureCode: 'PG_ERR_USER_DISABLED', failureText: text, updatedAt: now },
+    },
+    events: [{ sessionId: session.id, at: now, type: 'start.refused_disabled', data: { userId: user.id } }],
+  }
+  return new StartRefused('PG_ERR_USER_DISABLED', text, session.id, plan)
 }

@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import type { SessionView } from '../../../schemas/api/sessions.ts'
+import type { SessionView } from './session-view.ts'
 import { PunchgateError } from '../../errors/index.ts'
 import { BuyerUser, Customer, PunchoutSession } from '../../persistence/entities/index.ts'
 

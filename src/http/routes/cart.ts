@@ -1,12 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { cartReturnSchema, cartTransferSchema, sessionParamsSchema } from '../../../schemas/api/cart.ts'
 import { sessionViewSchema } from '../../../schemas/api/sessions.ts'
 import { returnCart } from '../../domain/carts/return-cart.ts'
-import type { CartTransfer } from '../../domain/carts/transfer.ts'
 import { viewSession } from '../../domain/sessions/view.ts'
-import { renderAutoPostForm } from '../../protocols/forms.ts'
-import { contentSecurityPolicy, newNonce } from '../html.ts'
+import { sendTransferReply, transferReply, type TransferReply } from '../../web/transfer.ts'
+import { commitAnswer } from '../journal.ts'
 import type { RouteContext } from './index.ts'
 
 /**
@@ -40,37 +39,13 @@ export async function cartRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       response: { 200: cartTransferSchema },
     },
   }, async (request, reply) => {
-    const { session, transfer } = await returnCart(ctx.deps, request.em, request.params.sid, request.body.items)
-    request.journal!.customerId = session.customerId
-    return sendTransfer(request, reply, transfer)
+    let answer: TransferReply | undefined
+    await returnCart(ctx.deps, request.params.sid, request.body.items, (returned) => {
+      answer = transferReply(request, returned.transfer)
+      return commitAnswer(ctx.deps.store, request, reply, answer, returned.plan, { sessionId: returned.session.id, customerId: returned.session.customerId })
+    })
+    return sendTransferReply(reply, answer!)
   })
 }
 
-/** Per Accept: JSON for a storefront that renders the form itself, else the auto-post page. */
-export function sendTransfer(request: FastifyRequest, reply: FastifyReply, transfer: CartTransfer) {
-  if (wantsJson(request.headers.accept)) {
-    return reply.send({
-      action: transfer.action,
-      method: 'post' as const,
-      ...(transfer.target ? { target: transfer.target } : {}),
-      acceptCharset: transfer.charset,
-      fields: Object.fromEntries(transfer.fields),
-    })
-  }
-  const nonce = newNonce()
-  return reply
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('content-security-policy', contentSecurityPolicy(nonce, new URL(transfer.action).origin))
-    .serializer((payload: unknown) => payload as string)
-    .send(renderAutoPostForm({ ...transfer, title: 'Returning your cart to procurement', nonce }))
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-function wantsJson(accept: string | undefined): boolean {
-  if (!accept) return false
-  const json = accept.indexOf('application/json')
-  const htmlAt = accept.indexOf('text/html')
-  return json !== -1 && (htmlAt === -1 || json < htmlAt)
-}

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { authenticateCxml } from '../../domain/customers/authenticate.ts'
-import { SetupRefused, setupSession } from '../../domain/sessions/setup.ts'
+import { setupSession } from '../../domain/sessions/setup.ts'
 import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
 import type { Customer } from '../../persistence/entities/index.ts'
 import { buildProfileResponse, buildSetupResponse, newPayloadId } from '../../protocols/cxml/build.ts'
 import { identitySourceFromSetup, parseCxmlRequest } from '../../protocols/cxml/parse.ts'
 import { redactSecrets } from '../../protocols/cxml/redact.ts'
 import type { CxmlRequestDocument, PunchOutSetupRequest } from '../../protocols/cxml/types.ts'
+import { commitAnswer } from '../journal.ts'
 import { bindLogContext } from '../logging.ts'
 import type { RouteContext } from './index.ts'
 
@@ -27,14 +28,14 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       const doc = parseOrMalformed(request, raw)
       request.journal!.payloadId = doc.envelope.payloadID
       bindLogContext(request, reply, { payloadID: doc.envelope.payloadID })
-      const customer = await authenticate(request, doc)
+      const customer = await authenticate(doc)
       request.journal!.customerId = customer.id
       const answer = { payloadID: newPayloadId(new URL(deps.config.publicUrl).hostname), timestamp: deps.now() }
       request.journal!.protocolStatus = 200
-      reply.type('text/xml; charset=utf-8')
+      reply.type(CXML_TYPE)
       switch (doc.request.kind) {
         case 'PunchOutSetupRequest':
-          return buildSetupResponse({ ...answer, startPageUrl: await setup(request, reply, doc, doc.request, customer) })
+          return setup(request, reply, doc, doc.request, customer, answer)
         case 'ProfileRequest':
           return buildProfileResponse({ ...answer, effectiveDate: answer.timestamp, transactions: profileTransactions(deps.config.publicUrl) })
         default:
@@ -52,42 +53,50 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     }
   }
 
-  async function authenticate(request: FastifyRequest, doc: CxmlRequestDocument): Promise<Customer> {
+  function authenticate(doc: CxmlRequestDocument): Promise<Customer> {
     const { header } = doc.envelope
     const sender = header.sender[0]
-    if (sender?.usesUnsupportedAuthentication && sender.sharedSecret === undefined) {
-      throw new PunchgateError('PG_ERR_AUTH_BAD_SECRET', 'The Sender authenticates with CredentialMac or DigitalSignature; this supplier is configured for SharedSecret only.')
-    }
-    return authenticateCxml(request.em, deps.hasher, header.from, header.sender, sender?.sharedSecret)
+    return authenticateCxml(deps, header.from, {
+      credentials: header.sender,
+      ...(sender?.sharedSecret !== undefined ? { sharedSecret: sender.sharedSecret } : {}),
+      usesUnsupportedAuthentication: sender?.usesUnsupportedAuthentication ?? false,
+    })
   }
 
-  async function setup(request: FastifyRequest, reply: FastifyReply, doc: CxmlRequestDocument, posr: PunchOutSetupRequest, customer: Customer): Promise<string> {
-    try {
-      const { session, startUrl } = await setupSession(deps, request.em, {
-        protocol: 'cxml',
-        customer,
-        operation: posr.operation,
-        buyerCookie: posr.buyerCookie,
-        returnUrl: posr.browserFormPostUrl,
-        payloadId: doc.envelope.payloadID,
-        deploymentMode: doc.envelope.deploymentMode,
-        identitySource: identitySourceFromSetup(doc),
-        restoredItems: posr.operation === 'create' ? [] : posr.itemOut,
-        selectedSku: posr.selectedItem?.supplierPartID,
-        protocolContext: {
-          buyerCredentials: doc.envelope.header.from.map(({ domain, identity }) => ({ domain, identity })),
-          supplierCredentials: doc.envelope.header.to.map(({ domain, identity }) => ({ domain, identity })),
-        },
-      })
-      request.journal!.sessionId = session.id
-      bindLogContext(request, reply, { sessionId: session.id })
-      return startUrl
-    } catch (err) {
-      if (err instanceof SetupRefused) request.journal!.sessionId = err.sessionId
-      throw err
-    }
+  async function setup(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    doc: CxmlRequestDocument,
+    posr: PunchOutSetupRequest,
+    customer: Customer,
+    answer: { payloadID: string; timestamp: Date },
+  ): Promise<string> {
+    let body = ''
+    const { sessionId } = await setupSession(deps, {
+      protocol: 'cxml',
+      customer,
+      operation: posr.operation,
+      buyerCookie: posr.buyerCookie,
+      returnUrl: posr.browserFormPostUrl,
+      payloadId: doc.envelope.payloadID,
+      deploymentMode: doc.envelope.deploymentMode,
+      identitySource: identitySourceFromSetup(doc),
+      restoredItems: posr.operation === 'create' ? [] : posr.itemOut,
+      selectedSku: posr.selectedItem?.supplierPartID,
+      protocolContext: {
+        buyerCredentials: doc.envelope.header.from.map(({ domain, identity }) => ({ domain, identity })),
+        supplierCredentials: doc.envelope.header.to.map(({ domain, identity }) => ({ domain, identity })),
+      },
+    }, (outcome) => {
+      body = buildSetupResponse({ ...answer, startPageUrl: outcome.startUrl })
+      return commitAnswer(deps.store, request, reply, { status: 200, contentType: CXML_TYPE, body }, outcome.plan, { sessionId: outcome.sessionId, customerId: customer.id })
+    })
+    bindLogContext(request, reply, { sessionId })
+    return body
   }
 }
+
+const CXML_TYPE = 'text/xml; charset=utf-8'
 
 function profileTransactions(publicUrl: string) {
   return [

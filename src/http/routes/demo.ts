@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { html, page, raw } from '../html.ts'
+import { html, page, raw } from '../../web/html.ts'
 import type { RouteContext } from './index.ts'
 
 /**

@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import { failBackgroundSession, resolveOciProductId, returnBackgroundCart, type BackgroundLine } from '../../domain/carts/background.ts'
-import { builtinCatalog, type CatalogAdapter } from '../../domain/catalog/catalog.ts'
+import { answerBackgroundCall, resolveOciProductId, type BackgroundLine } from '../../domain/carts/background.ts'
+import { builtinCatalog } from '../../adapters/storefront/builtin/catalog.ts'
+import type { CatalogAdapter } from '../../domain/catalog/catalog.ts'
 import { authenticateOci } from '../../domain/customers/authenticate.ts'
-import { SetupRefused, setupSession, type SetupInput, type SetupResult } from '../../domain/sessions/setup.ts'
+import { setupSession, type SetupInput } from '../../domain/sessions/setup.ts'
 import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
 import type { Customer, SessionProtocolContext } from '../../persistence/entities/index.ts'
 import { OCI_LARGE_CART_LINES } from '../../protocols/oci/cart.ts'
 import { identitySourceFromOci, parseOciLogin, redactOciPassword, type OciLogin } from '../../protocols/oci/index.ts'
-import { toPunchgateError } from '../error-mapper.ts'
+import { commitAnswer } from '../journal.ts'
 import { bindLogContext } from '../logging.ts'
-import { sendTransfer } from './cart.ts'
+import { sendTransferReply, transferReply, type TransferReply } from '../../web/transfer.ts'
 import type { RouteContext } from './index.ts'
 
 /** Login calls are a handful of fields; 256 KiB leaves room for long customer-defined values. */
@@ -20,7 +21,7 @@ export const OCI_BODY_LIMIT = 256 * 1024
 export type CatalogFactory = (em: SqlEntityManager) => CatalogAdapter
 
 /**
- * The OCI login (catalog start) call, `GET|POST /punchout/oci` (protocol.md §10). The buyer's
+ * The OCI login (catalog start) call, `GET|POST /punchout/oci` (docs/oci.md, "The login call"). The buyer's
  * browser is the client, so every answer is for a browser: a 303 to the one-time start link (the
  * browser is already here: OCI has no StartPage document), the auto-submitting NEW_ITEM form to
  * HOOK_URL for the background FUNCTIONs, or an HTML error page with a reference (surface 'html').
@@ -45,7 +46,7 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
       // First, so that even a call that fails to parse is journaled — without its PASSWORD.
       request.journal!.body = journalBody(rawQuery, body, request.body !== undefined && !body)
       const login = parseOrMalformed(request, rawQuery, body)
-      const customer = await authenticateOci(request.em, deps.hasher, login.username, login.password)
+      const customer = await authenticateOci(deps, login.username, login.password)
       request.journal!.customerId = customer.id
       bindLogContext(request, reply, { customerId: customer.id, ...(login.function ? { ociFunction: login.function } : {}) })
       switch (login.function) {
@@ -94,7 +95,11 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
     operation: 'create' | 'source',
     selectedSku?: string,
   ) {
-    const { startUrl } = await setup(request, reply, login, customer, operation, selectedSku)
+    const { sessionId, startUrl } = await setupSession(deps, setupInput(login, customer, operation, selectedSku), (outcome) =>
+      // The 303's Location is the start link: the journal keeps status and session, not the link.
+      commitAnswer(deps.store, request, reply, { status: 303, body: '' }, outcome.plan, { sessionId: outcome.sessionId, customerId: customer.id }),
+    )
+    bindLogContext(request, reply, { sessionId })
     // The start link is a one-time credential: keep it out of caches and Referer headers.
     return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(startUrl, 303)
   }
@@ -107,7 +112,7 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
   async function background(request: FastifyRequest, reply: FastifyReply, login: OciLogin, customer: Customer) {
     const catalog = catalogFor(request.em)
     const quantity = login.quantity ?? 1
-    // OCI QUANTITY carries at most 3 decimals (protocol.md §10): refuse before provisioning anything.
+    // OCI QUANTITY carries at most 3 decimals (docs/oci.md, "Numbers"): refuse before provisioning anything.
     if (!(quantity > 0 && quantity <= 1e9) || Math.round(quantity * 1000) !== quantity * 1000) {
       throw new PunchgateError('PG_ERR_OCI_INVALID', `QUANTITY must be more than zero, at most 1000000000, with at most 3 decimals, not ${quantity}.`)
     }
@@ -124,54 +129,38 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
       lines = [{ item, quantity }]
       note = { productId: login.productId, sku, quantity, unitPrice: item.unitPrice, currency: item.currency, contractPrice: item.contract }
     } else {
-      // Hook receivers drop the tail of large OCI carts (protocol.md §11.15): the first hits only.
+      // Hook receivers drop the tail of large OCI carts (docs/oci.md, "Buyer-system quirks"): the first hits only.
       const hits = await catalog.search(customer.id, login.searchString!, OCI_LARGE_CART_LINES + 1)
       lines = hits.slice(0, OCI_LARGE_CART_LINES).map((item) => ({ item, quantity }))
       note = { searchString: login.searchString, hits: lines.map((l) => l.item.sku), truncated: hits.length > OCI_LARGE_CART_LINES }
     }
-    const { session } = await setup(request, reply, login, customer, 'create', selectedSku)
-    try {
-      const { transfer } = await returnBackgroundCart(deps, request.em, session.id, { function: login.function as 'VALIDATE' | 'BACKGROUND_SEARCH', note }, lines)
-      return sendTransfer(request, reply, transfer)
-    } catch (err) {
-      // The session was provisioned for this call only: it must not stay open with a live link.
-      await failBackgroundSession(request.em, session.id, toPunchgateError(err), deps.now())
-      throw err
-    }
-  }
-
-  async function setup(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    login: OciLogin,
-    customer: Customer,
-    operation: SetupInput['operation'],
-    selectedSku?: string,
-  ): Promise<SetupResult> {
-    try {
-      const result = await setupSession(deps, request.em, {
-        protocol: 'oci',
-        customer,
-        operation,
-        ...(login.hookUrl ? { returnUrl: login.hookUrl } : {}),
-        // OCI has no test/production flag; the customer's OCI credential decides where it lands.
-        deploymentMode: 'production',
-        identitySource: identitySourceFromOci(login),
-        restoredItems: [],
-        ...(selectedSku ? { selectedSku } : {}),
-        protocolContext: { oci: ociContext(login) },
-      })
-      request.journal!.sessionId = result.session.id
-      bindLogContext(request, reply, { sessionId: result.session.id })
-      return result
-    } catch (err) {
-      if (err instanceof SetupRefused) request.journal!.sessionId = err.sessionId
-      throw err
-    }
+    let answer: TransferReply | undefined
+    const call = { function: login.function as 'VALIDATE' | 'BACKGROUND_SEARCH', note }
+    const { sessionId } = await answerBackgroundCall(deps, setupInput(login, customer, 'create', selectedSku), call, lines, (decided) => {
+      answer = transferReply(request, decided.transfer)
+      return commitAnswer(deps.store, request, reply, answer, decided.plan, { sessionId: decided.sessionId, customerId: customer.id })
+    })
+    bindLogContext(request, reply, { sessionId })
+    return sendTransferReply(reply, answer!)
   }
 }
 
-/** What the cart return must echo (protocol.md §11.13) and what the storefront opens on. */
+function setupInput(login: OciLogin, customer: Customer, operation: SetupInput['operation'], selectedSku?: string): SetupInput {
+  return {
+    protocol: 'oci',
+    customer,
+    operation,
+    ...(login.hookUrl ? { returnUrl: login.hookUrl } : {}),
+    // OCI has no test/production flag; the customer's OCI credential decides where it lands.
+    deploymentMode: 'production',
+    identitySource: identitySourceFromOci(login),
+    restoredItems: [],
+    ...(selectedSku ? { selectedSku } : {}),
+    protocolContext: { oci: ociContext(login) },
+  }
+}
+
+/** What the cart return must echo (docs/oci.md, "Buyer-system quirks") and what the storefront opens on. */
 function ociContext(login: OciLogin): NonNullable<SessionProtocolContext['oci']> {
   const oci: NonNullable<SessionProtocolContext['oci']> = {}
   if (login.ociVersion !== undefined) oci.version = login.ociVersion

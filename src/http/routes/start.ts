@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { StartRefused, startSession } from '../../domain/sessions/start.ts'
+import { startSession } from '../../domain/sessions/start.ts'
+import { commitAnswer } from '../journal.ts'
 import { bindLogContext } from '../logging.ts'
 import type { RouteContext } from './index.ts'
 
@@ -16,17 +17,13 @@ export async function startRoutes(app: FastifyInstance, ctx: RouteContext): Prom
     },
     async (request, reply) => {
       const { token } = request.params as { token: string }
-      try {
-        const { session, redirectUrl } = await startSession(ctx.deps, request.em, token)
-        request.journal!.sessionId = session.id
-        request.journal!.customerId = session.customerId
-        bindLogContext(request, reply, { sessionId: session.id })
-        // The assertion is a bearer credential for a few seconds: keep it out of caches and referrers.
-        return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(redirectUrl, 302)
-      } catch (err) {
-        if (err instanceof StartRefused && err.sessionId) request.journal!.sessionId = err.sessionId
-        throw err
-      }
+      const { session, redirectUrl } = await startSession(ctx.deps, token, (outcome) =>
+        // The redirect carries the assertion in its Location only; the journal keeps status and session.
+        commitAnswer(ctx.deps.store, request, reply, { status: 302, body: '' }, outcome.plan, { sessionId: outcome.session.id, customerId: outcome.session.customerId }),
+      )
+      bindLogContext(request, reply, { sessionId: session.id })
+      // The assertion is a bearer credential for a few seconds: keep it out of caches and referrers.
+      return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(redirectUrl, 302)
     },
   )
 }

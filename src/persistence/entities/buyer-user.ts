@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core'
+import { foreignKey } from './foreign-key.ts'
 
 /** A buyer person, provisioned just in time. Keyed by (customer, unique name). No password. */
 export class BuyerUser {
@@ -31,7 +32,7 @@ export const BuyerUserSchema = new EntitySchema<BuyerUser>({
   indexes: [{ properties: ['customerId', 'email'] }],
   properties: {
     id: { type: 'uuid', primary: true },
-    customerId: { type: 'uuid', fieldName: 'customer_id' },
+    customerId: foreignKey({ entity: 'Customer', column: 'customer_id', onDelete: 'cascade' }),
     uniqueName: { type: 'string', length: 400 },
     email: { type: 'string', length: 400, nullable: true },
     displayName: { type: 'string', length: 400, nullable: true },

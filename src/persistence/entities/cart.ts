@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core'
+import { foreignKey } from './foreign-key.ts'
 
 /** A cart returned to procurement: the lines as received and the document sent on. */
 export class Cart {
@@ -20,7 +21,7 @@ export const CartSchema = new EntitySchema<Cart>({
   indexes: [{ properties: ['sessionId'] }],
   properties: {
     id: { type: 'uuid', primary: true },
-    sessionId: { type: 'uuid', fieldName: 'session_id' },
+    sessionId: foreignKey({ entity: 'PunchoutSession', column: 'session_id', onDelete: 'no action' }),
     lines: { type: 'json' },
     currency: { type: 'string', length: 3, nullable: true },
     total: { type: 'decimal', precision: 18, scale: 4 },

@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core'
+import { foreignKey } from './foreign-key.ts'
 
 /** A product of the built-in reference storefront. */
 export class Product {
@@ -46,8 +47,8 @@ export const ContractPriceSchema = new EntitySchema<ContractPrice>({
   uniques: [{ properties: ['customerId', 'sku'] }],
   properties: {
     id: { type: 'uuid', primary: true },
-    customerId: { type: 'uuid', fieldName: 'customer_id' },
-    sku: { type: 'string', length: 100 },
+    customerId: foreignKey({ entity: 'Customer', column: 'customer_id', onDelete: 'cascade' }),
+    sku: foreignKey({ entity: 'Product', column: 'sku', onDelete: 'cascade' }),
     unitPrice: { type: 'decimal', precision: 14, scale: 4 },
     currency: { type: 'string', length: 3 },
   },
@@ -67,8 +68,8 @@ export const ShopCartLineSchema = new EntitySchema<ShopCartLine>({
   uniques: [{ properties: ['sessionId', 'sku'] }],
   properties: {
     id: { type: 'uuid', primary: true },
-    sessionId: { type: 'uuid', fieldName: 'session_id' },
-    sku: { type: 'string', length: 100 },
+    sessionId: foreignKey({ entity: 'PunchoutSession', column: 'session_id', onDelete: 'cascade' }),
+    sku: foreignKey({ entity: 'Product', column: 'sku', onDelete: 'no action' }),
     quantity: { type: 'decimal', precision: 14, scale: 3 },
   },
 })

@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core'
+import { foreignKey } from './foreign-key.ts'
 
 /**
  * A customer credential: authenticates the organization, never a person.
@@ -10,7 +11,7 @@ export class Credential {
   id!: string
   customerId!: string
   protocol!: 'cxml' | 'oci'
-  /** Lower-cased: cXML domains compare case-insensitively (protocol.md §1). */
+  /** Lower-cased: cXML domains compare case-insensitively (docs/cxml.md, "Who is the customer"). */
   domain!: string
   identity!: string
   secretHash!: string
@@ -24,7 +25,7 @@ export const CredentialSchema = new EntitySchema<Credential>({
   indexes: [{ properties: ['protocol', 'domain', 'identity'] }],
   properties: {
     id: { type: 'uuid', primary: true },
-    customerId: { type: 'uuid', fieldName: 'customer_id' },
+    customerId: foreignKey({ entity: 'Customer', column: 'customer_id', onDelete: 'cascade' }),
     protocol: { type: 'string', length: 10 },
     domain: { type: 'string', length: 200 },
     identity: { type: 'string', length: 400 },

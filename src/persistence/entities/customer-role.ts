@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core'
+import { foreignKey } from './foreign-key.ts'
 
 /** A customer's role name mapped to storefront permissions; `pending` until an admin maps it. */
 export class CustomerRole {
@@ -21,7 +22,7 @@ export const CustomerRoleSchema = new EntitySchema<CustomerRole>({
   indexes: [{ properties: ['status'] }],
   properties: {
     id: { type: 'uuid', primary: true },
-    customerId: { type: 'uuid', fieldName: 'customer_id' },
+    customerId: foreignKey({ entity: 'Customer', column: 'customer_id', onDelete: 'cascade' }),
     name: { type: 'string', length: 200 },
     nameKey: { type: 'string', length: 200 },
     status: { type: 'string', length: 20 },

@@ -10,6 +10,7 @@ import { JournalEntrySchema } from './journal-entry.ts'
 import { PunchoutSessionSchema } from './punchout-session.ts'
 import { SessionEventSchema } from './session-event.ts'
 import { SigningKeySchema } from './signing-key.ts'
+import { SingleUseKeySchema } from './single-use-key.ts'
 
 export const entities = [
   CustomerSchema,
@@ -26,6 +27,7 @@ export const entities = [
   ProductSchema,
   ContractPriceSchema,
   ShopCartLineSchema,
+  SingleUseKeySchema,
 ]
 
 export * from './api-token.ts'
@@ -40,3 +42,4 @@ export * from './journal-entry.ts'
 export * from './punchout-session.ts'
 export * from './session-event.ts'
 export * from './signing-key.ts'
+export * from './single-use-key.ts'

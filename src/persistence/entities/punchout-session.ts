@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core'
+import { foreignKey } from './foreign-key.ts'
 
 /** received → authenticated → provisioned → started → cart_returned → ordered; or failed / expired. */
 export type SessionStatus = 'provisioned' | 'started' | 'cart_returned' | 'ordered' | 'failed' | 'expired'
@@ -9,7 +10,7 @@ export interface SessionProtocolContext {
   buyerCredentials?: Array<{ domain: string; identity: string }>
   /** cXML: the supplier-side To credentials (become From). */
   supplierCredentials?: Array<{ domain: string; identity: string }>
-  /** OCI: echoed on the cart post (protocol.md §11.13); searchString opens the storefront on a search (FUNCTION=SOURCING). */
+  /** OCI: echoed on the cart post (docs/oci.md, "Buyer-system quirks"); searchString opens the storefront on a search (FUNCTION=SOURCING). */
   oci?: { version?: string; okCode?: string; target?: string; caller?: string; function?: string; xml?: boolean; searchString?: string }
 }
 
@@ -55,8 +56,8 @@ export const PunchoutSessionSchema = new EntitySchema<PunchoutSession>({
   indexes: [{ properties: ['customerId', 'createdAt'] }, { properties: ['status', 'createdAt'] }],
   properties: {
     id: { type: 'uuid', primary: true },
-    customerId: { type: 'uuid', fieldName: 'customer_id' },
-    userId: { type: 'uuid', fieldName: 'user_id', nullable: true },
+    customerId: foreignKey({ entity: 'Customer', column: 'customer_id', onDelete: 'no action' }),
+    userId: foreignKey({ entity: 'BuyerUser', column: 'user_id', onDelete: 'no action', nullable: true }),
     protocol: { type: 'string', length: 10 },
     operation: { type: 'string', length: 10 },
     status: { type: 'string', length: 20 },

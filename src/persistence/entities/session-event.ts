@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core'
+import { foreignKey } from './foreign-key.ts'
 
 /** One entry of a session's timeline: every provisioning decision, start, cart, failure. */
 export class SessionEvent {
@@ -15,7 +16,7 @@ export const SessionEventSchema = new EntitySchema<SessionEvent>({
   indexes: [{ properties: ['sessionId', 'at'] }],
   properties: {
     id: { type: 'bigint', primary: true, autoincrement: true },
-    sessionId: { type: 'uuid', fieldName: 'session_id' },
+    sessionId: foreignKey({ entity: 'PunchoutSession', column: 'session_id', onDelete: 'cascade' }),
     at: { type: 'Date', columnType: 'timestamptz' },
     type: { type: 'string', length: 60 },
     data: { type: 'json' },

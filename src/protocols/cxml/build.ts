@@ -1,7 +1,7 @@
 /**
  * Outbound cXML documents (responses and the PunchOutOrderMessage), built with xmlbuilder2 so
  * every buyer-supplied value is escaped by the library, never by string concatenation.
- * Children are emitted in the order the cXML 1.2.063 DTD requires (protocol.md §2-§6), since
+ * Children are emitted in the order the cXML 1.2.063 DTD requires (docs/cxml.md, "Element order"), since
  * strict buyers validate it (cxml-php#9).
  */
 import { randomBytes } from 'node:crypto'
@@ -170,7 +170,7 @@ function itemIn(parent: Node, line: CartLine, index: number): void {
   }
 }
 
-/** The cart return (protocol.md §4). The BuyerCookie is echoed exactly as received. */
+/** The cart return (docs/cxml.md, "PunchOutOrderMessage"). The BuyerCookie is echoed exactly as received. */
 export function buildPunchOutOrderMessage(input: PunchOutOrderMessageInput): string {
   const { doc, root } = newDocument(input.payloadID, input.timestamp)
   const header = add(root, 'Header')

@@ -4,7 +4,7 @@
  * → well-formedness and single cXML root (PG_ERR_CXML_MALFORMED) → envelope and singular
  * elements (PG_ERR_CXML_INVALID) → request type (PG_ERR_CXML_UNSUPPORTED).
  */
-import type { IdentitySource } from '../../domain/provisioning/identity-source.ts'
+import type { IdentitySource } from '../identity-source.ts'
 import { PunchgateError } from '../../errors/index.ts'
 import { decodeXmlBody } from './decode.ts'
 import { readSetupRequest } from './setup.ts'

@@ -1,5 +1,5 @@
 /**
- * Masks credentials in a raw cXML body before it goes to the journal (security.md §6.4).
+ * Masks credentials in a raw cXML body before it goes to the journal (docs/operations.md, "Logs and the journal").
  * Works on bytes, not on a parse: the journal also stores bodies that failed to parse, and
  * everything except the secret must stay byte-identical so support sees what was sent.
  * ASCII-compatible encodings are handled as latin1 (one char per byte, lossless round trip);

@@ -1,5 +1,5 @@
 /**
- * Reads the body of a PunchOutSetupRequest (protocol.md §2) into the protocol-neutral shape.
+ * Reads the body of a PunchOutSetupRequest (docs/cxml.md, "PunchOutSetupRequest") into the protocol-neutral shape.
  * Lenient where buyers differ (padding, missing optional parts, nameless Extrinsics), strict
  * where a second copy of an element could make two components disagree (return URL, cookie).
  */
@@ -44,7 +44,7 @@ function extrinsics(node: XmlValue): Extrinsic[] {
   const result: Extrinsic[] = []
   for (const e of children(node, 'Extrinsic')) {
     const name = attr(e, 'name')
-    // protocol.md §11.8: relays send bare <Extrinsic/>; skip rather than refuse the punchout.
+    // docs/cxml.md, "Buyer-system quirks": relays send bare <Extrinsic/>; skip rather than refuse the punchout.
     if (name === undefined || name.trim() === '') continue
     result.push({ name, value: rawText(e).trim() })
   }
@@ -141,7 +141,7 @@ export function readSetupRequest(node: XmlValue): PunchOutSetupRequest {
   return {
     kind: 'PunchOutSetupRequest',
     operation,
-    // Raw on purpose: it is echoed unchanged in the cart; compare it trimmed (protocol.md §2).
+    // Raw on purpose: it is echoed unchanged in the cart; compare it trimmed (docs/cxml.md, "PunchOutSetupRequest").
     buyerCookie: rawText(cookie),
     extrinsics: extrinsics(node),
     browserFormPostUrl: urlIn(node, 'BrowserFormPost'),

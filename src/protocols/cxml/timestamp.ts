@@ -1,7 +1,7 @@
 /**
  * Lenient reading of the cXML `timestamp` attribute. The DTD wants ISO 8601 with a zone, but
  * real senders use `-0500` (no colon), no zone at all, Ruby's `Time#to_s` and even
- * placeholders (protocol.md §1, §11). A timestamp is informational for us, so we never refuse
+ * placeholders (docs/cxml.md, "Buyer-system quirks"). A timestamp is informational for us, so we never refuse
  * a document for it: anything we cannot read gives `undefined` and the raw string is kept.
  */
 

@@ -5,7 +5,7 @@
  */
 
 export interface Credential {
-  /** As sent; compare case-insensitively (protocol.md §1). */
+  /** As sent; compare case-insensitively (docs/cxml.md, "Who is the customer"). */
   domain: string
   /** The full concatenated text of Identity, trimmed. */
   identity: string

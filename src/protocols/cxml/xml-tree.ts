@@ -1,5 +1,5 @@
 /**
- * The one place inbound cXML text is turned into an object tree (security.md §1.3, §7), plus
+ * The one place inbound cXML text is turned into an object tree (docs/cxml.md, "Hostile input"), plus
  * small accessors that refuse duplicated singular elements. Every element is parsed as an
  * array (isArray for all tags), so "appears twice" is visible everywhere and no code path
  * can silently read the first of two Sender/From/Credential elements (parser differential).

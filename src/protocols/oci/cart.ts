@@ -1,7 +1,7 @@
 /**
  * OCI cart return (HTML variant): the hidden form fields the browser posts to HOOK_URL
- * (protocol.md §10 "Cart return"). Render them with `renderAutoPostForm` (src/protocols/forms.ts)
- * and post to HOOK_URL unchanged, query string included (protocol.md §11.13).
+ * (docs/oci.md, "OCI cart return"). Render them with `renderAutoPostForm` (src/protocols/forms.ts)
+ * and post to HOOK_URL unchanged, query string included (docs/oci.md, "Buyer-system quirks").
  *
  * Field names: `NEW_ITEM-<FIELD>[n]` with a 1-based n; long text is `NEW_ITEM-LONGTEXT_<n>:132[]`
  * with the line number inside the name and empty brackets (meplato/sapoci; mathielen/sapoci

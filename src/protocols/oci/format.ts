@@ -1,7 +1,7 @@
 /**
  * Text and number helpers for OCI values. OCI fields are fixed-length CHAR columns in the
  * buyer's SAP system, numbers use a dot decimal with no thousands separator and no exponent
- * (protocol.md §10 "Numbers"), and the buyer rejects or silently drops what does not fit.
+ * (docs/oci.md, "Numbers"), and the buyer rejects or silently drops what does not fit.
  */
 
 /** At most `max` Unicode code points; iterating the string never splits a surrogate pair. */
@@ -46,7 +46,7 @@ export function formatDecimal(value: number, maxDecimals: number): string {
 
 /**
  * Parse an inbound OCI number: surrounding blanks and a comma or dot decimal are accepted, as
- * parsers in the wild see both (protocol.md §10 last paragraph, meplato/sapoci tests).
+ * parsers in the wild see both (docs/oci.md, "Numbers"; meplato/sapoci tests).
  * Thousands separators are refused: `1.000,5` is ambiguous. Returns undefined when invalid.
  */
 export function parseOciDecimal(raw: string): number | undefined {
@@ -56,7 +56,7 @@ export function parseOciDecimal(raw: string): number | undefined {
   return Number.isFinite(n) ? n : undefined
 }
 
-/** The PRICEUNIT candidates tried in order: the classic "per 100 / per 1000" (protocol.md §10, §11.14). */
+/** The PRICEUNIT candidates tried in order: the classic "per 100 / per 1000" (docs/oci.md, "Numbers"). */
 export const PRICE_UNIT_CANDIDATES = [1, 100, 1000, 10000] as const
 
 const hasAtMostTwoDecimals = (v: number): boolean => {

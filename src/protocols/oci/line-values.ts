@@ -49,7 +49,7 @@ export interface OciCartOptions {
   caller?: string
 }
 
-/** Field lengths (OCI 4.0, protocol.md §10 table, after mathielen/sapoci OciBaseBasketItem.php). */
+/** Field lengths (OCI 4.0; docs/oci.md, "Field lengths"; after mathielen/sapoci OciBaseBasketItem.php). */
 export const OCI_FIELD_LENGTHS: Readonly<Record<string, number>> = {
   DESCRIPTION: 40, MATNR: 40, QUANTITY: 15, UNIT: 3, PRICE: 15, CURRENCY: 5, PRICEUNIT: 5, LEADTIME: 5,
   VENDOR: 10, VENDORMAT: 40, MANUFACTCODE: 10, MANUFACTMAT: 40, MATGROUP: 10, SERVICE: 1,
@@ -71,7 +71,7 @@ export const OCI_OPTIONAL_FIELDS = [
   'CUST_FIELD4', 'CUST_FIELD5', 'TAX',
 ] as const
 
-/** PHP hook receivers drop the tail of big carts (protocol.md §11.15): callers should warn above this. */
+/** PHP hook receivers drop the tail of big carts (docs/oci.md, "Buyer-system quirks"): callers should warn above this. */
 export const OCI_LARGE_CART_LINES = 20
 
 /** Bare field name → value, in emission order. `LONGTEXT` is never truncated. */
@@ -85,7 +85,7 @@ const fitsOciNumber = (s: string): boolean => /^\d{1,11}(\.\d{1,3})?$/.test(s)
 
 const normaliseFieldName = (name: string): string => name.trim().toUpperCase().replace(/^NEW_ITEM-/, '')
 
-/** `~OkCode`, `~TARGET`, `~CALLER` from the login, echoed with the cart (protocol.md §10, §11.13). */
+/** `~OkCode`, `~TARGET`, `~CALLER` from the login, echoed with the cart (docs/oci.md, "Buyer-system quirks"). */
 export function ociControlFields(options: Pick<OciCartOptions, 'okCode' | 'target' | 'caller'>): Array<[string, string]> {
   const out: Array<[string, string]> = []
   if (options.okCode !== undefined) out.push(['~OkCode', options.okCode])
@@ -124,7 +124,7 @@ export function ociLineValues(line: OciCartLine, options: OciCartOptions, lineNo
   if (typeof line.unitPrice !== 'number' || !Number.isFinite(line.unitPrice) || line.unitPrice < 0) {
     throw lineError(lineNo, `unit price must be a number >= 0, got ${String(line.unitPrice)}.`)
   }
-  // PRICE is per PRICEUNIT units (protocol.md §10): an explicit price unit wins, otherwise the
+  // PRICE is per PRICEUNIT units (docs/oci.md, "Numbers"): an explicit price unit wins, otherwise the
   // smallest of 1/100/1000/10000 that leaves PRICE with at most 2 decimals.
   const priceUnit = line.priceUnit ?? choosePriceUnit(line.unitPrice)
   if (!Number.isInteger(priceUnit) || priceUnit < 1 || priceUnit > 99999) {
@@ -145,8 +145,8 @@ export function ociLineValues(line: OciCartLine, options: OciCartOptions, lineNo
     leadTime = String(days)
   }
 
-  // Full text when DESCRIPTION had to be cut, or the catalog's own long text (protocol.md §10
-  // LONGTEXT_<n>:132[]). Not truncated: long text has no length limit.
+  // Full text when DESCRIPTION had to be cut, or the catalog's own long text (docs/oci.md, "OCI
+  // cart return": LONGTEXT_<n>:132[]). Not truncated: long text has no length limit.
   const longText = cleanText(line.longText) ||
     (codePointLength(description) > OCI_FIELD_LENGTHS.DESCRIPTION ? cleanText(line.description) : '')
 

@@ -1,12 +1,12 @@
 /**
  * OCI login (catalog start) call: SAP SRM / S/4 opens our OCI URL with GET or POST and passes
  * USERNAME, PASSWORD, HOOK_URL, `~OkCode`/`~TARGET`/`~CALLER`, OCI_VERSION and, for the
- * background calls, FUNCTION (protocol.md §10 "Login"). Real example:
+ * background calls, FUNCTION (docs/oci.md, "The login call"). Real example:
  * fixtures/oci/caterpillar-sis-oci-login-url-okcode-target-caller.txt (no HOOK_URL in the URL;
  * the buyer may post it separately, so query and body are merged).
  */
 import { PunchgateError } from '../../errors/index.ts'
-import type { IdentitySource } from '../../domain/provisioning/identity-source.ts'
+import type { IdentitySource } from '../identity-source.ts'
 import { parseOciDecimal } from './format.ts'
 
 export type OciFunction = 'DETAIL' | 'VALIDATE' | 'SOURCING' | 'BACKGROUND_SEARCH' | 'QUANTITY_CHECK'
@@ -36,7 +36,7 @@ export interface OciLogin {
   fieldValues: Record<string, string[]>
 }
 
-// PRODUCTDETAILS is the OCI 3.0 name of DETAIL (protocol.md §10).
+// PRODUCTDETAILS is the OCI 3.0 name of DETAIL (docs/oci.md, "FUNCTIONs").
 const FUNCTIONS = new Map<string, OciFunction>([
   ['DETAIL', 'DETAIL'], ['PRODUCTDETAILS', 'DETAIL'], ['VALIDATE', 'VALIDATE'], ['SOURCING', 'SOURCING'],
   ['BACKGROUND_SEARCH', 'BACKGROUND_SEARCH'], ['QUANTITY_CHECK', 'QUANTITY_CHECK'],
@@ -195,7 +195,7 @@ function parseFunction(raw: string | undefined): OciFunction | undefined {
 
 /**
  * Parse a login call. Query and form body are merged (body wins) and names are matched
- * case-insensitively (protocol.md §10 "Names are case-insensitive in practice"; the Caterpillar
+ * case-insensitively (docs/oci.md, "Buyer-system quirks"; the Caterpillar
  * URL spells `~OkCode`). Throws PG_ERR_OCI_INVALID (no USERNAME, bad QUANTITY, body not
  * form-encoded or not in its charset, DETAIL/VALIDATE without PRODUCTID, BACKGROUND_SEARCH
  * without SEARCHSTRING) and PG_ERR_OCI_FUNCTION_UNSUPPORTED (unknown FUNCTION).
@@ -239,7 +239,7 @@ export function parseOciLogin(query: Record<string, string | string[]>, body: Bu
   const set = <K extends keyof OciLogin>(key: K, value: OciLogin[K] | undefined): void => {
     if (value !== undefined) login[key] = value
   }
-  set('hookUrl', text('HOOK_URL')) // trimmed only; its own query string stays as sent (§11.13)
+  set('hookUrl', text('HOOK_URL')) // trimmed only; its own query string stays as sent (docs/oci.md, "The login call")
   set('ociVersion', text('OCI_VERSION'))
   set('opiVersion', text('OPI_VERSION'))
   // Echoed back verbatim with the cart, so kept raw (an empty value is still echoed).

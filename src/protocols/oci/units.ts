@@ -3,9 +3,8 @@
  *
  * OCI asks for the ISO code (UN/CEFACT Rec 20), but many SAP SRM / S/4 systems expect their
  * internal T006 code (`ST`, `KG`) instead, so every customer picks a unit system and may add
- * overrides (protocol.md §10 "gatebold lists UNIT as ISO code while many SAP systems expect
- * internal T006 codes", §11.14). A unit SAP cannot map makes SRM drop the line silently, which
- * is why this table is documented and shown in the README.
+ * overrides (docs/oci.md, "Units" and "Buyer-system quirks"). A unit SAP cannot map makes SRM
+ * drop the line silently, which is why this table is documented and shown in docs/oci.md.
  *
  * The `sap` column is the SAP standard *internal* T006 code (German-derived; English logon shows
  * commercial codes such as `PC`/`CAR` instead). Entries marked `unsure` are our best reading of a
@@ -73,7 +72,7 @@ const lookupOverride = (overrides: Record<string, string> | undefined, key: stri
  * Map a catalog unit to the OCI UNIT value. Order: per-customer override keyed by the catalog
  * code, then the table in the chosen system, then an override keyed by the mapped value (so a
  * customer can say "PCE → ST" once), then pass-through. Always at most 3 characters
- * (protocol.md §10 table: UNIT 3).
+ * (docs/oci.md, "Field lengths": UNIT 3).
  */
 export function mapOciUnit(unit: string, system: OciUnitSystem, overrides?: Record<string, string>): string {
   const code = unit.trim().toUpperCase()
@@ -85,7 +84,7 @@ export function mapOciUnit(unit: string, system: OciUnitSystem, overrides?: Reco
   return firstCodePoints(second ?? mapped, 3)
 }
 
-/** The table as Markdown, so the README shows exactly what the code does. */
+/** The table as Markdown, so the "Units" section of docs/oci.md shows exactly what the code does. */
 export function ociUnitTableMarkdown(): string {
   const rows = OCI_UNIT_TABLE.map((e) => `| ${e.codes.join(', ')} | ${e.name} | ${e.iso} | ${e.sap} | ${e.note ?? ''} |`)
   return ['| catalog unit | meaning | OCI UNIT (iso) | OCI UNIT (sap, T006) | note |', '|---|---|---|---|---|', ...rows].join('\n')

@@ -4,14 +4,13 @@
  * named in `~xml_type` (value `ESAPO`).
  *
  * Source: we could not read SAP's OCI 5.0 PDF here, so the structure follows SAP's own catalog
- * code, the hybris OCI extension (`de.hybris.platform.oci.jalo.utils.Utils#generateXMLData`, a
- * public copy found through the code index, id 26936009092; repository not named): root
- * `BusinessDocument/Catalog`, one `Product` per line, `~xml_type=ESAPO`. SAP spells the type
- * field `~xml_type`, `~xmlType` and `~XML_TYPE` in different places (protocol.md §10 "SAP itself
- * spells the XML-variant field several ways"; KonaKart sends `~XML_TYPE=ESAPO-3.5`), and buyer
- * systems read names case-insensitively in practice. Fields the ESAPO shape has no element for
- * (EXT_SCHEMA_TYPE, EXT_CATEGORY_ID, CUST_FIELD1-5, OCI 5.0 TAX) are added as elements named
- * after the NEW_ITEM field (`<NEW_ITEM-TAX>`), the way that extension adds custom parameters.
+ * code, the hybris OCI extension (`de.hybris.platform.oci.jalo.utils.Utils#generateXMLData`;
+ * docs/oci.md, "The XML variant"): root `BusinessDocument/Catalog`, one `Product` per line,
+ * `~xml_type=ESAPO`. SAP spells the type field `~xml_type`, `~xmlType` and `~XML_TYPE` in
+ * different places (docs/oci.md, "Buyer-system quirks"; KonaKart sends `~XML_TYPE=ESAPO-3.5`),
+ * and buyer systems read names case-insensitively in practice. Fields the ESAPO shape has no
+ * element for (EXT_SCHEMA_TYPE, EXT_CATEGORY_ID, CUST_FIELD1-5, OCI 5.0 TAX) are added as elements
+ * named after the NEW_ITEM field (`<NEW_ITEM-TAX>`), the way that extension adds custom parameters.
  * Confirm with the customer before enabling this variant; the HTML-field cart is the default.
  */
 import { ociControlFields, ociLineValues, type OciCartLine, type OciCartOptions } from './line-values.ts'
@@ -80,8 +79,8 @@ export function buildOciXmlCart(lines: OciCartLine[], options: OciCartOptions): 
 }
 
 /**
- * The form fields for the XML variant: the `~OkCode`/`~TARGET`/`~CALLER` echo (protocol.md
- * §11.13; harmless where the buyer ignores them), the base64 document and its type.
+ * The form fields for the XML variant: the `~OkCode`/`~TARGET`/`~CALLER` echo (docs/oci.md,
+ * "Buyer-system quirks"; harmless where the buyer ignores them), the base64 document and its type.
  */
 export function buildOciXmlCartFields(lines: OciCartLine[], options: OciCartOptions): Array<[string, string]> {
   const doc = Buffer.from(buildOciXmlCart(lines, options), 'utf8').toString('base64')

@@ -16,7 +16,7 @@ export const CATERPILLAR_URL = new URL(fixture('oci/caterpillar-sis-oci-login-ur
 export const OCI_USERNAME = CATERPILLAR_URL.searchParams.get('USERNAME')!
 export const OCI_PASSWORD = CATERPILLAR_URL.searchParams.get('PASSWORD')!
 
-/** An SRM hook with its own query string (protocol.md §11.13: post to it unchanged). */
+/** An SRM hook with its own query string (docs/oci.md, "Buyer-system quirks": post to it unchanged). */
 export const HOOK_URL = 'https://srm.buyer.example.com/sap/bc/bsp/sap/bbp_oci_hook?sap-client=100&~caller=CTLG'
 
 /** The person, in the customer-defined login fields the `sap-oci` preset reads. */

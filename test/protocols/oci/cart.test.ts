@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import {
@@ -158,7 +159,9 @@ t.test('units: ISO, SAP T006 and per-customer overrides', async (t) => {
     t.ok(entry.iso.length <= 3 && entry.sap.length <= 3, `${entry.codes[0]} fits CHAR 3`)
     t.equal(mapOciUnit(entry.codes[0]!, 'iso'), entry.iso)
   }
-  t.match(ociUnitTableMarkdown(), /\| KGM, KG \| kilogram \| KGM \| KG \|/, 'README table')
+  t.match(ociUnitTableMarkdown(), /\| KGM, KG \| kilogram \| KGM \| KG \|/, 'the documented table')
+  const ociDoc = readFileSync(new URL('../../../docs/oci.md', import.meta.url), 'utf8')
+  t.ok(ociDoc.includes(`${ociUnitTableMarkdown()}\n`), 'docs/oci.md "Units" shows exactly the table the code maps with')
 })
 
 t.test('field lengths are enforced by truncation', async (t) => {

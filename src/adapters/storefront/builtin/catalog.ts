@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
 import type { CartItemInput } from '../../../../schemas/api/cart.ts'
+import { customerPrice, searchWords, type CatalogAdapter, type CatalogItem } from '../../../domain/catalog/catalog.ts'
 import { ContractPrice, Product, ShopCartLine } from '../../../persistence/entities/index.ts'
 
 export interface PricedProduct {
@@ -15,11 +16,76 @@ export async function pricedCatalog(em: SqlEntityManager, customerId: string, sh
     em.find(Product, {}, { orderBy: { sku: 'asc' } }),
     showContract ? em.find(ContractPrice, { customerId }) : Promise.resolve([] as ContractPrice[]),
   ])
-  const bySku = new Map(contracts.map((c) => [c.sku, c]))
+  const bySku = new Map(contracts.map((c) => [c.sku, c.unitPrice]))
   return products.map((product) => {
-    const contract = bySku.get(product.sku)
-    return { product, price: Number(contract?.unitPrice ?? product.listPrice), contract: Boolean(contract) }
+    const { unitPrice, contract } = customerPrice(product.listPrice, bySku.get(product.sku))
+    return { product, price: unitPrice, contract }
   })
+}
+
+/** LIKE treats `%`, `_` and the escape character as wildcards; a buyer's text is literal. */
+const likePattern = (word: string): string => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+interface ProductRow {
+  sku: string
+  name: string
+  description: string
+  list_price: string
+  contract_price: string | null
+  currency: string
+  unit_of_measure: string
+  unspsc: string | null
+  manufacturer_name: string | null
+  manufacturer_part_id: string | null
+  lead_time_days: number | null
+}
+
+const SELECT = `select p.sku, p.name, p.description, p.list_price, c.unit_price as contract_price, p.currency,
+  p.unit_of_measure, p.unspsc, p.manufacturer_name, p.manufacturer_part_id, p.lead_time_days
+  from products p left join contract_prices c on c.sku = p.sku and c.customer_id = ?`
+
+function toItem(row: ProductRow): CatalogItem {
+  const { unitPrice, contract } = customerPrice(row.list_price, row.contract_price)
+  return {
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    unitPrice,
+    currency: row.currency,
+    unitOfMeasure: row.unit_of_measure,
+    contract,
+    ...(row.unspsc ? { unspsc: row.unspsc } : {}),
+    ...(row.manufacturer_name ? { manufacturerName: row.manufacturer_name } : {}),
+    ...(row.manufacturer_part_id ? { manufacturerPartId: row.manufacturer_part_id } : {}),
+    ...(row.lead_time_days !== null ? { leadTimeDays: Number(row.lead_time_days) } : {}),
+  }
+}
+
+/**
+ * MikroORM inlines the (escaped) values before the driver sees the SQL, and the PGlite knex
+ * dialect runs any SQL containing `;` — even inside a quoted value such as a search for `a;b` —
+ * as a batch that answers one row list per statement. The batch is still one statement.
+ */
+function rowsOf(result: ProductRow[] | ProductRow[][]): ProductRow[] {
+  return result.length > 0 && Array.isArray(result[0]) ? (result.at(-1) as ProductRow[]) : (result as ProductRow[])
+}
+
+/** The built-in catalog: the reference storefront's tables, every value bound as a parameter. */
+export function builtinCatalog(em: SqlEntityManager): CatalogAdapter {
+  return {
+    async product(customerId, sku) {
+      const rows = rowsOf(await em.execute(`${SELECT} where p.sku = ?`, [customerId, sku]))
+      return rows[0] ? toItem(rows[0]) : undefined
+    },
+    async search(customerId, text, limit) {
+      const words = searchWords(text)
+      if (words.length === 0 || limit <= 0) return []
+      const clause = words.map(() => `(p.sku ilike ? escape '\\' or p.name ilike ? escape '\\' or p.description ilike ? escape '\\')`)
+      const params = words.flatMap((w) => [likePattern(w), likePattern(w), likePattern(w)])
+      const rows = rowsOf(await em.execute(`${SELECT} where ${clause.join(' and ')} order by p.sku limit ?`, [customerId, ...params, Math.floor(limit)]))
+      return rows.map(toItem)
+    },
+  }
 }
 
 export async function cartLines(em: SqlEntityManager, sessionId: string): Promise<ShopCartLine[]> {

@@ -1,6 +1,6 @@
-import type { SessionView } from '../../../../schemas/api/sessions.ts'
+import type { SessionView } from '../../../domain/sessions/session-view.ts'
 import { matchesSearch, searchWords } from '../../../domain/catalog/catalog.ts'
-import { html, page, raw, type RawHtml } from '../../../http/html.ts'
+import { html, page, raw, type RawHtml } from '../../../web/html.ts'
 import type { ShopCartLine } from '../../../persistence/entities/index.ts'
 import type { PricedProduct } from './catalog.ts'
 

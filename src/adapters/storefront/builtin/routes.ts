@@ -1,25 +1,43 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { cartReturnSchema } from '../../../../schemas/api/cart.ts'
 import { returnCart } from '../../../domain/carts/return-cart.ts'
+import type { Deps } from '../../../domain/deps.ts'
 import { consumeOnce } from '../../../domain/federation/single-use.ts'
 import { viewSession } from '../../../domain/sessions/view.ts'
 import { PunchgateError } from '../../../errors/index.ts'
-import { Product } from '../../../persistence/entities/index.ts'
-import { PunchoutSession } from '../../../persistence/entities/index.ts'
-import { contentSecurityPolicy } from '../../../http/html.ts'
-import type { RouteContext } from '../../../http/routes/index.ts'
-import { sendTransfer } from '../../../http/routes/cart.ts'
+import { Product, PunchoutSession } from '../../../persistence/entities/index.ts'
+import type { WritePlan } from '../../../persistence/punchout-store.ts'
+import { contentSecurityPolicy } from '../../../web/html.ts'
+import { sendTransferReply, transferReply, type TransferReply } from '../../../web/transfer.ts'
 import { cartLines, pricedCatalog, restoreCart, setQuantity, toCartItems } from './catalog.ts'
 import { shopPage } from './pages.ts'
 import { ShopSessionCookie } from './session-cookie.ts'
+
+/** What the built-in storefront needs from the gateway that mounts it. */
+export interface BuiltinStorefrontOptions {
+  deps: Deps
+  /**
+   * The gateway's journal: writes a decided plan together with the journal row of the answer
+   * about to leave; false when the plan's gate did not open.
+   */
+  commitAnswer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    answer: { status: number; contentType?: string; body: string },
+    plan: WritePlan,
+    link: { sessionId?: string; customerId?: string },
+  ): Promise<boolean>
+}
 
 /**
  * The built-in reference storefront: it logs the buyer in from the gateway's signed assertion
  * (verified like any external storefront would), shows the catalog with contract prices, keeps
  * a cart, and returns it through the same cart-return path an external storefront uses.
+ * A Fastify plugin, registered by the composition root (src/http/app.ts) under
+ * BUILTIN_STOREFRONT_PREFIX; requests carry `request.em` (one entity manager per request).
  */
-export async function registerBuiltinStorefront(app: FastifyInstance, ctx: RouteContext): Promise<void> {
-  const { deps } = ctx
+export async function registerBuiltinStorefront(app: FastifyInstance, options: BuiltinStorefrontOptions): Promise<void> {
+  const { deps } = options
   const cookie = new ShopSessionCookie(deps.hasher, deps.config.publicUrl.startsWith('https:'))
   const config = { surface: 'html' as const }
   const schema = { hide: true }
@@ -80,9 +98,12 @@ export async function registerBuiltinStorefront(app: FastifyInstance, ctx: Route
     const parsed = cartReturnSchema.safeParse({ items: toCartItems(await cartLines(request.em, sid), catalog) })
     if (!parsed.success) throw new PunchgateError('PG_ERR_CART_INVALID', 'The cart cannot be returned as it is; check the quantities.')
     request.journal!.body = Buffer.from(JSON.stringify(parsed.data))
-    const { session, transfer } = await returnCart(deps, request.em, sid, parsed.data.items)
-    request.journal!.customerId = session.customerId
-    return sendTransfer(request, reply, transfer)
+    let answer: TransferReply | undefined
+    await returnCart(deps, sid, parsed.data.items, (returned) => {
+      answer = transferReply(request, returned.transfer)
+      return options.commitAnswer(request, reply, answer, returned.plan, { sessionId: sid, customerId: returned.session.customerId })
+    })
+    return sendTransferReply(reply, answer!)
   })
 
   function requireShopSession(request: FastifyRequest): string {

@@ -13,7 +13,7 @@ const rotatedKeySchema = z.object({
   retiredPublishedUntil: z.iso.datetime(),
 })
 
-/** The assertion signing keys (security.md §3: rotation keeps the old key published). */
+/** The assertion signing keys (docs/operations.md, "Key rotation": rotation keeps the old key published). */
 export async function keyRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const { keys, now } = ctx.deps

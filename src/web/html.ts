@@ -1,3 +1,8 @@
+/**
+ * HTML for browsers, without Fastify: escaping templates, the page frame, the CSP. Shared by
+ * src/http (error pages, demo) and the storefront adapters (the built-in shop), so it sits
+ * below both; it imports neither.
+ */
 import { randomBytes } from 'node:crypto'
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }

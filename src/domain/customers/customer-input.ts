@@ -1,0 +1,57 @@
+import { z } from 'zod'
+import { ociOptionsSchema } from '../carts/oci-options.ts'
+import { patchOf } from '../patch.ts'
+import { identityProfileSchema } from '../provisioning/identity-profiles.ts'
+import { provisioningPolicySchema } from '../provisioning/policy.ts'
+
+/**
+ * What customer management (manage.ts) takes: a new customer, a change, a credential. The domain
+ * owns the shapes and their rules; schemas/api/customers.ts publishes them.
+ */
+
+const hostEntry = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .regex(/^(https?:\/\/)?[a-z0-9._-]+(:\d{1,5})?(\/[^\s]*)?$/i, 'must be [http://]host[:port][/path-prefix]')
+
+export const customerInputSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  slug: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'lower-case letters, digits and dashes'),
+  tier: z.string().trim().min(1).max(40).default('standard'),
+  identityProfile: identityProfileSchema.default('generic'),
+  provisioning: provisioningPolicySchema.default(provisioningPolicySchema.parse({})),
+  returnUrlHosts: z.array(hostEntry).max(100).default([]),
+  cartTransport: z.enum(['cxml-urlencoded', 'cxml-base64']).default('cxml-urlencoded'),
+  ociOptions: ociOptionsSchema.default(ociOptionsSchema.parse({})),
+})
+export type CustomerInput = z.infer<typeof customerInputSchema>
+
+export const customerPatchSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  tier: z.string().trim().min(1).max(40).optional(),
+  identityProfile: identityProfileSchema.optional(),
+  provisioning: patchOf(provisioningPolicySchema).optional(),
+  returnUrlHosts: z.array(hostEntry).max(100).optional(),
+  cartTransport: z.enum(['cxml-urlencoded', 'cxml-base64']).optional(),
+  /** Merged into the current options; `optionalFields: null` goes back to "every field with a value". */
+  ociOptions: patchOf(ociOptionsSchema).extend({ optionalFields: ociOptionsSchema.shape.optionalFields.nullable() }).optional(),
+})
+export type CustomerPatch = z.infer<typeof customerPatchSchema>
+
+export const credentialInputSchema = z.discriminatedUnion('protocol', [
+  z.object({
+    protocol: z.literal('cxml'),
+    domain: z.string().trim().min(1).max(200),
+    identity: z.string().trim().min(1).max(400),
+    // Buyer systems choose the secret (real ones are as short as "test"): accept what they send.
+    sharedSecret: z.string().min(1).max(400),
+  }),
+  z.object({
+    protocol: z.literal('oci'),
+    username: z.string().trim().min(1).max(400),
+    password: z.string().min(1).max(400),
+  }),
+])
+export type CredentialInput = z.infer<typeof credentialInputSchema>

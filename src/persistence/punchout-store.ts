@@ -1,0 +1,232 @@
+import type { MikroORM } from '@mikro-orm/postgresql'
+import {
+  BuyerUser, Cart, Customer, CustomerRole, JournalEntry, PunchoutSession, SessionEvent, type SessionStatus,
+} from './entities/index.ts'
+import { RowMapper, type Statement } from './rows.ts'
+import { knexSql, type Sql } from './sql.ts'
+
+/**
+ * Everything one punchout request changes, decided beforehand in plain code and written here in
+ * one statement, together with the request's journal row (docs/architecture.md, "The write path").
+ *
+ * At most one gate: a write that must win a race. When the gate changes no row — a concurrent
+ * first setup created the user first, or the session left the expected state (a start link
+ * opened twice) — nothing of the plan is written, not even the journal row, and the caller
+ * decides again.
+ */
+export interface WritePlan {
+  /** Gate: a new buyer user, inserted only if no user has the unique name (nor, with `unlessEmail`, the email). */
+  newUser?: { row: BuyerUser; unlessEmail?: string }
+  /** Gate: a status change that applies only while the session is in one of `from`. */
+  transition?: { sessionId: string; from: readonly SessionStatus[]; set: Partial<PunchoutSession>; startTokenHash?: string; validAt?: Date }
+  newSession?: PunchoutSession
+  /** A change that is not a gate: written only while the session is in one of `from`, if given. */
+  sessionUpdate?: { sessionId: string; set: Partial<PunchoutSession>; from?: readonly SessionStatus[] }
+  userUpdate?: { userId: string; set: Partial<BuyerUser> }
+  /** Roles first seen in this request, waiting for an admin; a concurrent request may have created them. */
+  pendingRoles?: CustomerRole[]
+  events?: Array<Omit<SessionEvent, 'id'>>
+  cart?: Cart
+}
+
+export type JournalRow = Omit<JournalEntry, 'id'>
+
+/** A credential presented by a buyer system, and the customer it belongs to. */
+export interface CredentialMatch {
+  customerId: string
+  secretHash: string
+  customer: Customer
+}
+
+/** The user a setup request names (by unique name, email, or the stand-in) and the roles it asks for. */
+export interface BuyerLookup {
+  customerId: string
+  uniqueName?: string
+  /** Matched when no user has the unique name (policy matchByEmail). */
+  email?: string
+  unidentified: boolean
+  roleKeys: readonly string[]
+}
+
+export interface BuyerContext {
+  user?: BuyerUser
+  userByEmail?: BuyerUser
+  roles: CustomerRole[]
+}
+
+export interface StartContext {
+  session: PunchoutSession
+  customer: Customer
+  user?: BuyerUser
+}
+
+/** The reads and the one write of the hot paths (setup, start link, cart return). */
+export interface PunchoutStore {
+  credentials(protocol: 'cxml' | 'oci', presented: ReadonlyArray<{ domain: string; identity: string }>): Promise<CredentialMatch[]>
+  buyer(lookup: BuyerLookup): Promise<BuyerContext>
+  sessionByStartToken(tokenHash: string): Promise<StartContext | undefined>
+  session(sessionId: string): Promise<{ session: PunchoutSession; customer: Customer } | undefined>
+  /** Writes the plan and the journal row in one statement; false when the plan's gate did not open. */
+  commit(plan: WritePlan, journal: JournalRow): Promise<boolean>
+}
+
+/** The PostgreSQL implementation (PGlite speaks the same SQL). */
+export class SqlPunchoutStore implements PunchoutStore {
+  private readonly sql: Sql
+  private readonly map
+
+  constructor(orm: MikroORM) {
+    this.sql = knexSql(orm.em.getKnex())
+    const meta = orm.getMetadata()
+    this.map = {
+      customer: new RowMapper<Customer>(meta.get('Customer')),
+      user: new RowMapper<BuyerUser>(meta.get('BuyerUser')),
+      role: new RowMapper<CustomerRole>(meta.get('CustomerRole')),
+      session: new RowMapper<PunchoutSession>(meta.get('PunchoutSession')),
+      event: new RowMapper<SessionEvent>(meta.get('SessionEvent')),
+      cart: new RowMapper<Cart>(meta.get('Cart')),
+      journal: new RowMapper<JournalEntry>(meta.get('JournalEntry')),
+    }
+  }
+
+  async credentials(protocol: 'cxml' | 'oci', presented: ReadonlyArray<{ domain: string; identity: string }>): Promise<CredentialMatch[]> {
+    if (presented.length === 0) return []
+    const pairs = presented.map(() => '(c.domain = ? and c.identity = ?)').join(' or ')
+    const rows = await this.sql.rows<{ customer_id: string; secret_hash: string; customer: Record<string, unknown> }>(
+      `select c.customer_id, c.secret_hash, row_to_json(cu) as customer
+         from credentials c join customers cu on cu.id = c.customer_id
+        where c.protocol = ? and c.revoked_at is null and (${pairs})`,
+      [protocol, ...presented.flatMap((p) => [p.domain.toLowerCase(), p.identity])],
+    )
+    return rows.map((r) => ({ customerId: r.customer_id, secretHash: r.secret_hash, customer: this.map.customer.fromJson(r.customer) }))
+  }
+
+  async buyer(lookup: BuyerLookup): Promise<BuyerContext> {
+    const params: unknown[] = [lookup.customerId]
+    const named = lookup.unidentified ? 'u.unidentified' : 'u.unique_name = ? and not u.unidentified'
+    if (!lookup.unidentified) params.push(lookup.uniqueName)
+    let byEmail = 'null::json'
+    if (lookup.email !== undefined && !lookup.unidentified) {
+      byEmail = `(select row_to_json(u) from buyer_users u where u.customer_id = ? and u.email = ? and not u.unidentified order by u.created_at limit 1)`
+      params.push(lookup.customerId, lookup.email)
+    }
+    params.push(lookup.customerId, ...lookup.roleKeys)
+    const [row] = await this.sql.rows<{ user: Record<string, unknown> | null; by_email: Record<string, unknown> | null; roles: Array<Record<string, unknown>> }>(
+      `select (select row_to_json(u) from buyer_users u where u.customer_id = ? and ${named}) as "user",
+              ${byEmail} as by_email,
+              (select coalesce(json_agg(row_to_json(r)), '[]'::json) from customer_roles r
+                where r.customer_id = ? and r.name_key in (${lookup.roleKeys.map(() => '?').join(', ') || 'null'})) as roles`,
+      params,
+    )
+    return {
+      ...(row!.user ? { user: this.map.user.fromJson(row!.user) } : {}),
+      ...(row!.by_email ? { userByEmail: this.map.user.fromJson(row!.by_email) } : {}),
+      roles: row!.roles.map((r) => this.map.role.fromJson(r)),
+    }
+  }
+
+  async sessionByStartToken(tokenHash: string): Promise<StartContext | undefined> {
+    const [row] = await this.sql.rows<{ session: Record<string, unknown>; customer: Record<string, unknown>; user: Record<string, unknown> | null }>(
+      `select row_to_json(s) as session, row_to_json(c) as customer,
+              case when u.id is null then null else row_to_json(u) end as "user"
+         from punchout_sessions s join customers c on c.id = s.customer_id left join buyer_users u on u.id = s.user_id
+        where s.start_token_hash = ?`,
+      [tokenHash],
+    )
+    if (!row) return undefined
+    return {
+      session: this.map.session.fromJson(row.session),
+      customer: this.map.customer.fromJson(row.customer),
+      ...(row.user ? { user: this.map.user.fromJson(row.user) } : {}),
+    }
+  }
+
+  async session(sessionId: string): Promise<{ session: PunchoutSession; customer: Customer } | undefined> {
+    const [row] = await this.sql.rows<{ session: Record<string, unknown>; customer: Record<string, unknown> }>(
+      `select row_to_json(s) as session, row_to_json(c) as customer
+         from punchout_sessions s join customers c on c.id = s.customer_id where s.id = ?`,
+      [sessionId],
+    )
+    return row ? { session: this.map.session.fromJson(row.session), customer: this.map.customer.fromJson(row.customer) } : undefined
+  }
+
+  async commit(plan: WritePlan, journal: JournalRow): Promise<boolean> {
+    const statement = this.compose(plan, journal)
+    const run = async (sql: Sql) => (await sql.rows<{ applied: number }>(statement.text, statement.params))[0]!.applied > 0
+    const email = plan.newUser?.unlessEmail
+    if (email === undefined) return run(this.sql)
+    // The unique constraint covers names only: first setups that share an email take turns on
+    // it (a transaction lock), so the second sees the first's user. Paid only for new users.
+    return this.sql.transaction(async (tx) => {
+      await tx.rows('select pg_advisory_xact_lock(hashtext(?))', [`buyer-email:${plan.newUser!.row.customerId}:${email}`])
+      return run(tx)
+    })
+  }
+
+  /** `with g as (gate), w1 as (…), … select …`: data-modifying CTEs run as one atomic statement. */
+  private compose(plan: WritePlan, journal: JournalRow): Statement {
+    const gate = this.gate(plan)
+    const gated = gate ? ' where exists (select 1 from g)' : ''
+    const writes: Statement[] = []
+    const { map } = this
+    if (plan.newSession) writes.push(map.session.insert(plan.newSession, gated))
+    if (plan.sessionUpdate) writes.push(update(map.session, plan.sessionUpdate.sessionId, plan.sessionUpdate.set, gated, plan.sessionUpdate.from))
+    if (plan.userUpdate) writes.push(update(map.user, plan.userUpdate.userId, plan.userUpdate.set, gated))
+    for (const role of plan.pendingRoles ?? []) {
+      const insert = map.role.insert(role, gated)
+      writes.push({ text: `${insert.text} on conflict ("customer_id", "name_key") do nothing`, params: insert.params })
+    }
+    if (plan.events?.length) writes.push(this.events(plan.events, gated))
+    if (plan.cart) writes.push(map.cart.insert(plan.cart, gated))
+    writes.push(map.journal.insert(journal, gated))
+    const ctes = [...(gate ? [{ name: 'g', ...gate }] : []), ...writes.map((w, i) => ({ name: `w${i}`, ...w }))]
+    return {
+      text: `with ${ctes.map((c) => `${c.name} as (${c.text})`).join(',\n')}\nselect ${gate ? '(select count(*) from g)::int' : '1'} as applied`,
+      params: ctes.flatMap((c) => c.params),
+    }
+  }
+
+  private gate(plan: WritePlan): Statement | undefined {
+    if (plan.newUser && plan.transition) throw new Error('a write plan has at most one gate')
+    if (plan.newUser) {
+      const { row, unlessEmail } = plan.newUser
+      const insert = this.map.user.insert(row, unlessEmail === undefined ? '' : ' where not exists (select 1 from buyer_users e where e.customer_id = ? and e.email = ? and not e.unidentified)')
+      return {
+        text: `${insert.text} on conflict ("customer_id", "unique_name") do nothing returning 1`,
+        params: unlessEmail === undefined ? insert.params : [...insert.params, row.customerId, unlessEmail],
+      }
+    }
+    if (plan.transition) {
+      const t = plan.transition
+      const set = this.map.session.assignments(t.set)
+      let where = `"id" = ? and "status" in (${t.from.map(() => '?').join(', ')})`
+      const params = [...set.params, t.sessionId, ...t.from]
+      if (t.startTokenHash !== undefined) {
+        where += ' and "start_token_hash" = ?'
+        params.push(t.startTokenHash)
+      }
+      if (t.validAt !== undefined) {
+        where += ' and "start_expires_at" > ?'
+        params.push(t.validAt)
+      }
+      return { text: `update "punchout_sessions" set ${set.text} where ${where} returning 1`, params }
+    }
+    return undefined
+  }
+
+  private events(events: Array<Omit<SessionEvent, 'id'>>, gated: string): Statement {
+    return {
+      text: `insert into "session_events" ("session_id", "at", "type", "data")
+             select e.session_id, e.at, e.type, e.data
+               from jsonb_to_recordset(?::jsonb) as e(session_id uuid, at timestamptz, type text, data jsonb)${gated}`,
+      params: [JSON.stringify(events.map((e) => ({ session_id: e.sessionId, at: e.at.toISOString(), type: e.type, data: e.data })))],
+    }
+  }
+}
+
+function update<T extends object>(mapper: RowMapper<T>, id: string, set: Partial<T>, gated: string, from?: readonly string[]): Statement {
+  const assignments = mapper.assignments(set)
+  const state = from ? ` and "status" in (${from.map(() => '?').join(', ')})` : ''
+  const condition = gated ? ' and exists (select 1 from g)' : ''
+  return { text: `update "${mapper.table}" set ${assignments.text} where "id" = ?${state}${condition}`, params: [...assignments.params, id, ...(from ?? [])] }
+}

@@ -1,0 +1,107 @@
+import type { EntityMetadata, EntityProperty } from '@mikro-orm/core'
+
+/** How one entity property is stored: its column, and how a value crosses to and from SQL. */
+interface Column {
+  prop: string
+  column: string
+  kind: 'json' | 'date' | 'decimal' | 'plain'
+  scale?: number
+}
+
+function columnOf(prop: EntityProperty): Column {
+  const type = String(prop.type).toLowerCase()
+  const columnType = String(prop.columnTypes?.[0] ?? '').toLowerCase()
+  const kind =
+    type === 'json' || columnType === 'jsonb' ? 'json'
+      : type === 'date' || columnType.startsWith('timestamp') ? 'date'
+        : type === 'decimal' || columnType.startsWith('numeric') ? 'decimal'
+          : 'plain'
+  return { prop: prop.name, column: prop.fieldNames[0]!, kind, ...(prop.scale !== undefined ? { scale: prop.scale } : {}) }
+}
+
+/**
+ * Maps an entity's properties to its columns, read from the ORM's metadata so hand-written SQL
+ * follows the entity definitions (and the migrations the drift test holds them to).
+ */
+export class RowMapper<T extends object> {
+  readonly table: string
+  private readonly byProp = new Map<string, Column>()
+  private readonly byColumn = new Map<string, Column>()
+
+  constructor(meta: EntityMetadata<T>) {
+    this.table = meta.tableName
+    for (const prop of Object.values(meta.properties) as EntityProperty[]) {
+      if (!prop.fieldNames?.length) continue
+      const column = columnOf(prop)
+      this.byProp.set(prop.name, column)
+      this.byColumn.set(column.column, column)
+    }
+  }
+
+  /** `insert into t (…) select ?, ?::jsonb …` — a SELECT, so a gate can be appended as WHERE. */
+  insert(row: Partial<T>, where = ''): Statement {
+    const cols: string[] = []
+    const values: string[] = []
+    const params: unknown[] = []
+    for (const [prop, value] of Object.entries(row)) {
+      if (value === undefined) continue
+      const column = this.column(prop)
+      cols.push(`"${column.column}"`)
+      values.push(column.kind === 'json' ? '?::jsonb' : '?')
+      params.push(toSql(column, value))
+    }
+    return { text: `insert into "${this.table}" (${cols.join(', ')}) select ${values.join(', ')}${where}`, params }
+  }
+
+  /** `"col" = ?, …` for an UPDATE. */
+  assignments(set: Partial<T>): Statement {
+    const parts: string[] = []
+    const params: unknown[] = []
+    for (const [prop, value] of Object.entries(set)) {
+      if (value === undefined) continue
+      const column = this.column(prop)
+      parts.push(`"${column.column}" = ${column.kind === 'json' ? '?::jsonb' : '?'}`)
+      params.push(toSql(column, value))
+    }
+    return { text: parts.join(', '), params }
+  }
+
+  /** A row read as `row_to_json(t)`: columns back to properties, timestamps to Date, decimals to text. */
+  fromJson(json: Record<string, unknown>): T {
+    const out: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(json)) {
+      const column = this.byColumn.get(key)
+      if (!column) continue
+      out[column.prop] = fromJson(column, value)
+    }
+    return out as T
+  }
+
+  columnName(prop: keyof T & string): string {
+    return this.column(prop).column
+  }
+
+  private column(prop: string): Column {
+    const column = this.byProp.get(prop)
+    if (!column) throw new Error(`${this.table} has no property ${prop}`)
+    return column
+  }
+}
+
+export interface Statement {
+  text: string
+  params: unknown[]
+}
+
+function toSql(column: Column, value: unknown): unknown {
+  if (value === null) return null
+  return column.kind === 'json' ? JSON.stringify(value) : value
+}
+
+function fromJson(column: Column, value: unknown): unknown {
+  if (value === null || value === undefined) return value ?? null
+  if (column.kind === 'date') return new Date(value as string)
+  // row_to_json writes numerics as JSON numbers; the ORM reads them as text with their scale.
+  if (column.kind === 'decimal') return column.scale === undefined ? String(value) : Number(value).toFixed(column.scale)
+  return value
+}

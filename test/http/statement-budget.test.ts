@@ -1,0 +1,84 @@
+import t from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { buildTestApp, type TestApp } from '../helpers/app.ts'
+import { addCredential, createCustomer, cxmlAnswer, postCxml, setupRequest } from '../helpers/fixtures.ts'
+import { returnCart } from '../helpers/punchout.ts'
+
+/**
+ * The hot paths' statement budgets (docs/architecture.md, "The write path"): every SQL statement
+ * a request sends — BEGIN and COMMIT included — is counted on the ORM's connection. A budget
+ * that grows fails here, so a new round trip on a hot path is a decision, not an accident.
+ */
+async function statementsOf(app: TestApp, request: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = []
+  const listener = (q: { sql: string }) => seen.push(q.sql.split('\n')[0]!.slice(0, 80))
+  const knex = app.db.orm.em.getKnex()
+  knex.on('query', listener)
+  try {
+    await request()
+  } finally {
+    knex.removeListener('query', listener)
+  }
+  return seen
+}
+
+const setup = (app: FastifyInstance, extrinsics: Array<[string, string]>) => postCxml(app, setupRequest({ extrinsics }))
+const person = (name: string): Array<[string, string]> => [['UserEmail', `${name}@buyer.example.com`], ['UniqueName', name]]
+
+t.test('statement budgets of the hot paths', async (t) => {
+  const app = await buildTestApp(t)
+  const customer = await createCustomer(app.app)
+  await addCredential(app.app, customer.id, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-BUYER-1', sharedSecret: 's3cret-shared' })
+  const ociCustomer = await createCustomer(app.app, { identityProfile: 'sap-oci' })
+  await addCredential(app.app, ociCustomer.id, { protocol: 'oci', username: 'SRM-ACME', password: 'oci-pass-1234' })
+  await setup(app.app, person('warm-up'))
+
+  t.test('a returning user\'s setup: credential with customer, user with roles, one write', async (t) => {
+    await setup(app.app, person('returning'))
+    const sql = await statementsOf(app, async () => t.equal(cxmlAnswer((await setup(app.app, person('returning'))).body).code, 200))
+    t.equal(sql.length, 3, sql.join('\n'))
+  })
+
+  t.test('a first-time user\'s setup: the email lock is taken only now, in a transaction', async (t) => {
+    const sql = await statementsOf(app, async () => t.equal(cxmlAnswer((await setup(app.app, person('first-time'))).body).code, 200))
+    t.equal(sql.length, 6, sql.join('\n'))
+    t.match(sql, ['select', 'select', 'BEGIN;', /pg_advisory_xact_lock/, /^with g as/, 'COMMIT;'])
+  })
+
+  t.test('a first-time user without an email: no lock, no transaction', async (t) => {
+    const sql = await statementsOf(app, async () => t.equal(cxmlAnswer((await setup(app.app, [['UniqueName', 'no-email']])).body).code, 200))
+    t.equal(sql.length, 3, sql.join('\n'))
+  })
+
+  t.test('a refusal before authentication: the credential read and the journal row', async (t) => {
+    const sql = await statementsOf(app, async () => t.equal(cxmlAnswer((await postCxml(app.app, setupRequest({ secret: 'wrong' }))).body).code, 401))
+    t.equal(sql.length, 2, sql.join('\n'))
+  })
+
+  t.test('a refusal after authentication: the failed session is written with the journal row', async (t) => {
+    const sql = await statementsOf(app, async () => t.equal(cxmlAnswer((await postCxml(app.app, setupRequest({ browserFormPost: 'https://elsewhere.example.org/' }))).body).code, 403))
+    t.equal(sql.length, 2, sql.join('\n'))
+  })
+
+  t.test('the start link: one read, one conditional write', async (t) => {
+    const path = new URL(cxmlAnswer((await setup(app.app, person('returning'))).body).startPage!).pathname
+    const sql = await statementsOf(app, async () => t.equal((await app.app.inject({ method: 'GET', url: path })).statusCode, 302))
+    t.equal(sql.length, 2, sql.join('\n'))
+  })
+
+  t.test('a cart return: one read, one conditional write', async (t) => {
+    const path = new URL(cxmlAnswer((await setup(app.app, person('returning'))).body).startPage!).pathname
+    const claims = JSON.parse(Buffer.from(new URL((await app.app.inject({ method: 'GET', url: path })).headers.location as string).searchParams.get('assertion')!.split('.')[1]!, 'base64url').toString())
+    const items = [{ sku: 'A-1', quantity: 2, unitPrice: 3.5, currency: 'EUR', description: 'Item', unitOfMeasure: 'EA' }]
+    const sql = await statementsOf(app, async () => t.equal((await returnCart(app.app, claims.sid, items, 'application/json')).statusCode, 200))
+    t.equal(sql.length, 2, sql.join('\n'))
+  })
+
+  t.test('an OCI login of a returning user: as a cXML setup', async (t) => {
+    const params = new URLSearchParams({ USERNAME: 'SRM-ACME', PASSWORD: 'oci-pass-1234', HOOK_URL: 'https://buyer.example.com/hook', 'SY-UNAME': 'RETURNING', USER_EMAIL: 'returning@buyer.example.com' })
+    await app.app.inject({ method: 'GET', url: `/punchout/oci?${params}` })
+    const sql = await statementsOf(app, async () => t.equal((await app.app.inject({ method: 'GET', url: `/punchout/oci?${params}` })).statusCode, 303))
+    t.equal(sql.length, 3, sql.join('\n'))
+  })
+
+})
