@@ -1,0 +1,74 @@
+/**
+ * `npm run bench` — the gateway against the floor (bench/README.md).
+ *
+ *   npm run bench                          3 rounds × 10 s per scenario (~7 min on 2 cores)
+ *   npm run bench -- --quick               1 round × 5 s (~1.5 min)
+ *   npm run bench -- --rounds 5 --duration 20
+ *   npm run bench -- --soak [SECONDS]      gateway RSS under setup load (default 300 s)
+ *   npm run bench -- --profile             CPU profile of 15 s of setups, summarized
+ *
+ * DATABASE_URL set: on PostgreSQL (a throw-away database on that server); else embedded.
+ */
+import { closeAll, openHarness } from './harness.ts'
+import { profileDir, runProfile } from './profile.ts'
+import { runRounds } from './rounds.ts'
+import { runSoak } from './soak.ts'
+
+export interface Options {
+  mode: 'rounds' | 'soak' | 'profile'
+  rounds: number
+  duration: number
+  warmup: number
+  connections: number
+  soakSeconds: number
+}
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = { mode: 'rounds', rounds: 3, duration: 10, warmup: 3, connections: 50, soakSeconds: 300 }
+  const number = (flag: string, value: string | undefined, min: number) => {
+    const n = Number(value)
+    if (!Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number ≥ ${min}, not ${value ?? 'nothing'}`)
+    return n
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--quick') Object.assign(o, { rounds: 1, duration: 5, warmup: 2 })
+    else if (arg === '--rounds') o.rounds = number(arg, argv[++i], 1)
+    else if (arg === '--duration') o.duration = number(arg, argv[++i], 1)
+    else if (arg === '--warmup') o.warmup = number(arg, argv[++i], 0)
+    else if (arg === '--connections') o.connections = number(arg, argv[++i], 1)
+    else if (arg === '--profile') o.mode = 'profile'
+    else if (arg === '--soak') {
+      o.mode = 'soak'
+      // The length is optional: `--soak` alone is 300 s.
+      if (argv[i + 1] !== undefined && /^\d+$/.test(argv[i + 1]!)) o.soakSeconds = number(arg, argv[++i], 30)
+    } else throw new Error(`unknown option ${arg} (see bench/README.md)`)
+  }
+  return o
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2))
+  const harness = await openHarness({
+    // The profile is of a moderately loaded gateway, not a saturated one.
+    connections: options.mode === 'profile' ? 10 : options.connections,
+    ...(options.mode === 'rounds' ? { cartSessions: 100 } : {}),
+    ...(options.mode === 'profile' ? { gatewayFlags: (scratch: string) => ['--cpu-prof', `--cpu-prof-dir=${profileDir(scratch)}`] } : {}),
+  })
+  try {
+    if (options.mode === 'soak') return await runSoak(harness, options)
+    if (options.mode === 'profile') return await runProfile(harness)
+    return await runRounds(harness, options)
+  } finally {
+    await harness.close()
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (err) => {
+    console.error(`\nbench failed: ${err instanceof Error ? err.message : String(err)}`)
+    await closeAll()
+    process.exit(1)
+  },
+)
