@@ -1,13 +1,13 @@
 /**
- * Outbound cXML documents (responses and the PunchOutOrderMessage), built with xmlbuilder2 so
- * every buyer-supplied value is escaped by the library, never by string concatenation.
- * Children are emitted in the order the cXML 1.2.063 DTD requires (docs/cxml.md, "Element order"), since
+ * Outbound cXML documents (responses and the PunchOutOrderMessage), built as element trees and
+ * written by one serializer (xml-writer.ts), so every buyer-supplied value is escaped in one
+ * place, never by string concatenation. Children are emitted in the order the cXML 1.2.063 DTD requires (docs/cxml.md, "Element order"), since
  * strict buyers validate it (cxml-php#9).
  */
 import { randomBytes } from 'node:crypto'
-import { create } from 'xmlbuilder2'
 import { PunchgateError } from '../../errors/index.ts'
 import type { CartLine, Credential, ProfileTransaction, PunchOutOrderMessageInput } from './types.ts'
+import { element, serializeDocument, type XmlElement } from './xml-writer.ts'
 
 export const CXML_VERSION = '1.2.063'
 export const CXML_DTD_URL = `http://xml.cxml.org/schemas/cXML/${CXML_VERSION}/cXML.dtd`
@@ -15,7 +15,7 @@ const LANG = 'en-US'
 /** Used when a cart line has no classification: the DTD requires one (ItemDetail has Classification+) and allows empty text. */
 export const DEFAULT_CLASSIFICATION_DOMAIN = 'UNSPSC'
 
-type Node = ReturnType<typeof create>
+type Node = XmlElement
 
 export interface StatusResponseInput {
   payloadID: string
@@ -70,43 +70,15 @@ function decimal(value: number | string, min: number, max: number, what: string)
 /** Money: at least 2 decimals, numbers rounded to at most 4. */
 export const formatMoney = (value: number | string, what = 'Amount'): string => decimal(value, 2, 4, what)
 
-/**
- * xmlbuilder2 4 leaves an `&` unescaped when it starts something entity-like (`&amp;`, `&lt;`,
- * `&foo;`, `&#65;`), so a buyer would read the literal text "&lt;" back as "<", and "&foo;"
- * makes the document ill-formed. Every `&` is therefore handed over as `&#38;`, which the
- * library passes through untouched, and serialize() rewrites each `&#38;` to `&amp;` (no
- * other `&#38;` can exist in the output, since every `&` of a value went through here).
- */
-const AMP = '&#38;'
-const safe = (value: string): string => value.replace(/&/g, AMP)
-
-/**
- * Attribute values: a parser turns tab/CR/LF inside an attribute into spaces (attribute-value
- * normalization), so do it here and the value the buyer reads is the value we meant.
- */
-const attrValue = (value: string): string => safe(value.replace(/\r\n|[\t\n\r]/g, ' '))
-
-/** Append `<name attrs>text</name>`; every value is escaped by safe()/attrValue(). */
-function add(parent: Node, name: string, attrs: Record<string, string> = {}, text?: string): Node {
-  const el = parent.ele(name, Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, attrValue(v)])))
-  if (text !== undefined) el.txt(safe(text))
-  return el
-}
+/** Append `<name attrs>text</name>`; the writer escapes every value. */
+const add = (parent: Node, name: string, attrs: Record<string, string> = {}, text?: string): Node => element(parent, name, attrs, text)
 
 function newDocument(payloadID: string, timestamp: Date): { doc: Node; root: Node } {
-  // invalidCharReplacement: control characters cannot appear in XML 1.0 at all; drop them
-  // rather than emit a document no buyer can parse.
-  const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '' })
-  doc.dtd({ name: 'cXML', sysID: CXML_DTD_URL })
-  const root = add(doc, 'cXML', { payloadID, timestamp: cxmlTimestamp(timestamp), version: CXML_VERSION, 'xml:lang': LANG })
-  return { doc, root }
+  const root = element(null, 'cXML', { payloadID, timestamp: cxmlTimestamp(timestamp), version: CXML_VERSION, 'xml:lang': LANG })
+  return { doc: root, root }
 }
 
-function serialize(doc: Node): string {
-  // A literal CR in text would be read back as LF (end-of-line normalization); the pretty
-  // printer itself only writes LF, so every CR left in the output came from a value.
-  return doc.end({ prettyPrint: true }).replaceAll(AMP, '&amp;').replace(/\r/g, '&#xD;')
-}
+const serialize = (doc: Node): string => serializeDocument(doc, { name: 'cXML', systemId: CXML_DTD_URL })
 
 function status(parent: Node, code: number, text: string, detail?: string): void {
   if (!Number.isInteger(code) || code < 0) throw new PunchgateError('PG_ERR_INTERNAL', `cXML Status code ${code} is not an unsigned integer.`)
