@@ -87,7 +87,7 @@ export const IDENTITY_KEY_REQUIREMENT: Requirement = ['uniqueName', 'email']
 export interface ResolvedProfile {
   preset: PresetName
   /** Fields whose sources were replaced by the customer's config. */
-  overridden: IdentityField[]
+  overridden: readonly IdentityField[]
   fields: Readonly<Record<IdentityField, readonly ParsedSource[]>>
   /** Every requirement must hold; a requirement holds when one of its fields is present. */
   require: readonly Requirement[]
@@ -98,6 +98,22 @@ export interface ResolvedProfile {
  * `identityProfileSchema` first (throws its ZodError when invalid).
  */
 export function resolveProfile(config: IdentityProfileConfig): ResolvedProfile {
+  // Every setup resolves its customer's profile; the same configuration resolves the same way.
+  const key = JSON.stringify(config)
+  let resolved = resolvedProfiles.get(key)
+  if (!resolved) {
+    resolved = buildProfile(config)
+    if (resolvedProfiles.size >= MAX_RESOLVED_PROFILES) resolvedProfiles.clear()
+    resolvedProfiles.set(key, resolved)
+  }
+  return resolved
+}
+
+/** One entry per distinct profile configuration in use; a bound, so odd configurations cannot grow it. */
+const MAX_RESOLVED_PROFILES = 1000
+const resolvedProfiles = new Map<string, ResolvedProfile>()
+
+function buildProfile(config: IdentityProfileConfig): ResolvedProfile {
   const parsed = identityProfileSchema.parse(config)
   const cfg = typeof parsed === 'string' ? { preset: parsed } : parsed
   const table = PRESETS[cfg.preset]
