@@ -104,15 +104,18 @@ function storefrontFor(config: Readonly<Config>): StorefrontAdapter {
 
 /** The routes, and the built-in storefront (always served, whichever storefront buyers are sent to). */
 async function registerRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
-  // One identity map per request (MikroORM's unit of work must not be shared between requests).
-  app.decorateRequest('em', null as never)
-  app.addHook('onRequest', async (request) => {
-    request.em = ctx.db.orm.em.fork() as never
+  // One identity map per request (MikroORM's unit of work must not be shared between requests),
+  // forked when a route first asks for it: the hot paths never do.
+  const forks = new WeakMap<object, unknown>()
+  app.decorateRequest('em', {
+    getter(this: object) {
+      if (!forks.has(this)) forks.set(this, ctx.db.orm.em.fork())
+      return forks.get(this) as never
+    },
   })
-  const { storefront } = ctx.deps
   await app.register(healthRoutes, ctx)
   await app.register(cxmlRoutes, ctx)
-  await app.register(ociRoutes, { ...ctx, catalog: (em) => storefront.catalog(em) })
+  await app.register(ociRoutes, ctx)
   await app.register(startRoutes, ctx)
   await app.register(cartRoutes, ctx)
   await app.register(customerRoutes, { ...ctx, prefix: '/api' })

@@ -1,8 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { SqlEntityManager } from '@mikro-orm/postgresql'
 import { answerBackgroundCall, resolveOciProductId, type BackgroundLine } from '../../domain/carts/background.ts'
-import { builtinCatalog } from '../../adapters/storefront/builtin/catalog.ts'
-import type { CatalogAdapter } from '../../domain/catalog/catalog.ts'
 import { authenticateOci } from '../../domain/customers/authenticate.ts'
 import { setupSession, type SetupInput } from '../../domain/sessions/setup.ts'
 import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
@@ -17,9 +14,6 @@ import type { RouteContext } from './index.ts'
 /** Login calls are a handful of fields; 256 KiB leaves room for long customer-defined values. */
 export const OCI_BODY_LIMIT = 256 * 1024
 
-/** Where the background FUNCTIONs look products up; the built-in catalog unless told otherwise. */
-export type CatalogFactory = (em: SqlEntityManager) => CatalogAdapter
-
 /**
  * The OCI login (catalog start) call, `GET|POST /punchout/oci` (docs/oci.md, "The login call"). The buyer's
  * browser is the client, so every answer is for a browser: a 303 to the one-time start link (the
@@ -28,9 +22,8 @@ export type CatalogFactory = (em: SqlEntityManager) => CatalogAdapter
  * USERNAME/PASSWORD authenticate the organization only; the person comes from the fields the
  * customer's identity profile names, and is provisioned exactly as for cXML.
  */
-export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { catalog?: CatalogFactory }): Promise<void> {
+export async function ociRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { deps } = ctx
-  const catalogFor = ctx.catalog ?? builtinCatalog
 
   app.route({
     method: ['GET', 'POST'],
@@ -110,7 +103,8 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext & { cata
    * changes nothing (it is journaled, with its customer).
    */
   async function background(request: FastifyRequest, reply: FastifyReply, login: OciLogin, customer: Customer) {
-    const catalog = catalogFor(request.em)
+    // The storefront's catalog: the background FUNCTIONs answer what a shopper would have found.
+    const catalog = deps.storefront.catalog(request.em)
     const quantity = login.quantity ?? 1
     // OCI QUANTITY carries at most 3 decimals (docs/oci.md, "Numbers"): refuse before provisioning anything.
     if (!(quantity > 0 && quantity <= 1e9) || Math.round(quantity * 1000) !== quantity * 1000) {
