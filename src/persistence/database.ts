@@ -8,7 +8,7 @@ import type { Config } from '../config/index.ts'
 import { entities } from './entities/index.ts'
 import { migrationsList } from './migrations/index.ts'
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts'
-import { singleStatementSafe } from './pglite-statements.ts'
+import { embeddedConnection } from './pglite-statements.ts'
 
 /** The embedded database lives in DATA_DIR/pglite; `memory://` keeps it in memory (tests). */
 export const MEMORY = 'memory://'
@@ -46,7 +46,7 @@ async function openEmbedded(config: Config): Promise<Database> {
   }
   try {
     await pglite.waitReady
-    const safe = singleStatementSafe(pglite)
+    const safe = embeddedConnection(pglite)
     const orm = await MikroORM.init({
       ...baseOptions(),
       driver: PGliteDriver as never,
