@@ -97,7 +97,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: Pun
           payloadID: newPayloadId('punchgate'),
           timestamp: new Date(),
           code: err.cxmlStatus,
-          text: ERRORS[err.code].expose ? shortText(err.code) : 'Internal Server Error',
+          // The status's reason phrase: it says nothing the code does not.
+          text: shortText(err.code),
           detail: `${message} (${err.code}; reference ${request.id})`,
         }),
       )

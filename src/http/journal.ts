@@ -26,7 +26,8 @@ export interface JournalRecord {
 export interface Answer {
   status: number
   contentType?: string
-  body: string
+  /** Null for an answer without a body (a redirect). */
+  body: string | null
 }
 
 declare module 'fastify' {

@@ -75,9 +75,19 @@ async function openPostgres(config: Config): Promise<Database> {
   const orm = await MikroORM.init({
     ...baseOptions(),
     clientUrl: config.databaseUrl,
-    pool: { min: 0, max: 10 },
+    pool: { min: 0, max: 10, afterCreate: readCommitted },
   })
   return { orm, embedded: false, close: () => orm.close() }
+}
+
+/**
+ * Every connection works in READ COMMITTED, whatever the server's default: the gateway's races
+ * are settled by statements that must see what the winner committed — a conditional UPDATE, an
+ * insert after an advisory lock, key rotation after its lock (docs/architecture.md, "The write
+ * path"). Under REPEATABLE READ they would fail with serialization errors or miss the winner.
+ */
+function readCommitted(connection: { query(sql: string, done: (err?: Error) => void): void }, done: (err: Error | undefined, connection: unknown) => void): void {
+  connection.query('set session characteristics as transaction isolation level read committed', (err) => done(err, connection))
 }
 
 /** Opens the configured database and applies pending migrations. */

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { BuyerUser, JournalEntry, PunchoutSession } from '../../src/persistence/entities/index.ts'
-import { buildTestApp } from '../helpers/app.ts'
+import { BuyerUser, JournalEntry, PunchoutSession, SessionEvent } from '../../src/persistence/entities/index.ts'
+import { buildTestApp, usingPostgres } from '../helpers/app.ts'
 import { addCredential, createCustomer, cxmlAnswer, postCxml, setupRequest } from '../helpers/fixtures.ts'
 
 /**
@@ -49,4 +49,34 @@ t.test('concurrent opens of one start link: one redirect, the others refused as 
   const journal = await db.orm.em.fork().find(JournalEntry, { channel: 'start' })
   t.equal(journal.length, 10)
   t.equal(journal.filter((j) => j.httpStatus === 302).length, 1)
+})
+
+t.test('a renamed buyer is matched under the name the request gives (timeline and user row)', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const customer = await createCustomer(app)
+  await addCredential(app, customer.id, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-BUYER-1', sharedSecret: 's3cret-shared' })
+  await postCxml(app, setupRequest({ extrinsics: [['UserEmail', 'jane@buyer.example.com'], ['UniqueName', 'jane']] }))
+  await postCxml(app, setupRequest({ payloadID: 'renamed@buyer', extrinsics: [['UserEmail', 'jane@buyer.example.com'], ['UniqueName', 'jane.doe']] }))
+  const em = db.orm.em.fork()
+  const session = await em.findOneOrFail(PunchoutSession, { payloadId: 'renamed@buyer' })
+  const matched = await em.findOneOrFail(SessionEvent, { sessionId: session.id, type: 'user.matched' })
+  t.equal(matched.data.uniqueName, 'jane.doe')
+  t.equal((await em.findOneOrFail(BuyerUser, { id: session.userId! })).uniqueName, 'jane.doe')
+})
+
+t.test('on a PostgreSQL whose default isolation is REPEATABLE READ, concurrent first setups sharing an email still make one user', { skip: !usingPostgres() && 'PostgreSQL only' }, async (t) => {
+  const first = await buildTestApp(t)
+  const [{ name }] = await first.db.orm.em.fork().getConnection().execute<Array<{ name: string }>>('select current_database() as name')
+  await first.db.orm.em.fork().getConnection().execute(`alter database "${name}" set default_transaction_isolation to 'repeatable read'`)
+  // A second gateway on the same database: its connections start with the new default.
+  const { app, db } = await buildTestApp(t, { DATABASE_URL: first.deps.config.databaseUrl! })
+  const [setting] = await db.orm.em.fork().getConnection().execute<Array<{ config: string[] }>>(
+    'select setconfig as config from pg_db_role_setting s join pg_database d on d.oid = s.setdatabase where d.datname = current_database()')
+  t.same(setting!.config, ['default_transaction_isolation=repeatable read'], 'the server default the gateway must not rely on')
+  const customer = await createCustomer(app)
+  await addCredential(app, customer.id, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-BUYER-1', sharedSecret: 's3cret-shared' })
+  const answers = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+    postCxml(app, setupRequest({ extrinsics: [['UniqueName', `alias-${i}`], ['UserEmail', 'shared@buyer.example.com']] }))))
+  t.same(answers.map((a) => cxmlAnswer(a.body).code), [200, 200, 200, 200, 200, 200])
+  t.equal(await db.orm.em.fork().count(BuyerUser, { customerId: customer.id }), 1)
 })

@@ -55,7 +55,7 @@ export async function resolveOciProductId(em: SqlEntityManager, customerId: stri
 
 /** The line as a storefront would have returned it, validated by the same schema as the cart API. */
 function toCartLine({ item, quantity }: BackgroundLine, sessionId: string, lineNumber: number): CartLine {
-  const input = cartItemSchema.parse({
+  const parsed = cartItemSchema.safeParse({
     sku: item.sku,
     quantity,
     unitPrice: item.unitPrice,
@@ -67,8 +67,12 @@ function toCartLine({ item, quantity }: BackgroundLine, sessionId: string, lineN
     ...(item.manufacturerName ? { manufacturerName: item.manufacturerName } : {}),
     ...(item.manufacturerPartId ? { manufacturerPartId: item.manufacturerPartId } : {}),
   })
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')
+    throw new PunchgateError('PG_ERR_CART_INVALID', `The catalog's product ${JSON.stringify(item.sku.slice(0, 100))} cannot be sent to procurement as it is (${issues}); the supplier must correct it in the catalog.`)
+  }
   return {
-    ...input,
+    ...parsed.data,
     ...(item.unspsc ? { classification: { domain: 'UNSPSC', code: item.unspsc } } : {}),
     auxiliaryId: `${sessionId}/${lineNumber}`,
   } as CartLine
@@ -93,7 +97,7 @@ export async function answerBackgroundCall(
 ): Promise<BackgroundAnswer> {
   const sessionId = randomUUID()
   for (let look = 0; look < 3; look++) {
-    const setup = await decideSetup(deps, input, sessionId, look > 0)
+    const setup = await decideSetup(deps, { ...input, withoutStartLink: true }, sessionId, look > 0)
     const answer = withCart(deps, input, setup.plan, call, lines)
     if (await commit(answer)) return answer
   }
@@ -114,9 +118,7 @@ function withCart(deps: Deps, input: SetupInput, plan: WritePlan, call: Backgrou
       id: randomUUID(), sessionId: session.id, lines: cartLines, currency, total,
       transport: transfer.transport, document: transfer.document, createdAt: now,
     }
-    const answered: PunchoutSession = {
-      ...session, status: nextStatus(session.status, 'answerInBackground'), startTokenHash: null, startExpiresAt: null, cartReturnedAt: now,
-    }
+    const answered: PunchoutSession = { ...session, status: nextStatus(session.status, 'answerInBackground'), cartReturnedAt: now }
     const events = [
       ...plan.events!,
       { sessionId: session.id, at: now, type: 'oci.background', data: { function: call.function, ...call.note, note: 'no storefront visit: no start link was issued' } },
@@ -127,10 +129,11 @@ function withCart(deps: Deps, input: SetupInput, plan: WritePlan, call: Backgrou
     ]
     return { sessionId: session.id, transfer, plan: { ...plan, newSession: answered, cart, events } }
   } catch (err) {
-    if (!isPunchgateError(err)) throw err
-    // The decided timeline up to the failure, then the failure: nothing was provisioned.
+    // The decided timeline up to the failure, then the failure: nothing was provisioned. An
+    // unexpected error is recorded too (as an internal one), so support finds the call.
+    const failure = isPunchgateError(err) ? err : new PunchgateError('PG_ERR_INTERNAL', undefined, { cause: err })
     const timeline = new Timeline(deps.now)
     timeline.events.push(...plan.events!.map((e) => ({ type: e.type, at: e.at, data: e.data })))
-    throw refused(input, session.id, now, err, timeline)
+    throw refused(input, session.id, now, failure, timeline)
   }
 }

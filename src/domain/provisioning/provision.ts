@@ -81,7 +81,9 @@ export function decideProvisioning(input: ProvisioningInput, timeline: Timeline)
     identity === 'unidentified'
       ? { uniqueName: UNIDENTIFIED_UNIQUE_NAME, displayName: `Unidentified buyer of ${customer.name}`, roles: [] }
       : identity
-  const { user, newUser, changes } = findOrCreateUser(input, person, timeline)
+  const { user: found, newUser, changes } = findOrCreateUser(input, person, timeline)
+  // As the request leaves it: a renamed user is refused, and named, under the new name.
+  const user = { ...found, ...changes }
   if (user.status === 'disabled') {
     timeline.record('user.refused_disabled', { userId: user.id })
     throw new PunchgateError(
@@ -91,17 +93,17 @@ export function decideProvisioning(input: ProvisioningInput, timeline: Timeline)
   }
   const requested = person.roles.length > 0 ? person.roles : [policy.defaultRole]
   const resolved = resolveRoles(input, requested, timeline)
-  if (!sameList(user.roles, requested)) {
-    timeline.record('user.roles_changed', { before: user.roles, after: requested })
+  if (!sameList(found.roles, requested)) {
+    timeline.record('user.roles_changed', { before: found.roles, after: requested })
     changes.roles = requested
   }
-  if (!newUser && (Object.keys(changes).length > 0 || !user.lastSeenAt || input.now.getTime() - user.lastSeenAt.getTime() >= LAST_SEEN_GRANULARITY_MS)) {
+  if (!newUser && (Object.keys(changes).length > 0 || !found.lastSeenAt || input.now.getTime() - found.lastSeenAt.getTime() >= LAST_SEEN_GRANULARITY_MS)) {
     changes.lastSeenAt = input.now
   }
   timeline.record('permissions.granted', { permissions: resolved.permissions, spendLimit: resolved.spendLimit })
-  const merged = { ...user, ...changes }
-  if (newUser) return { user: merged, newUser: merged, ...resolved }
-  return { user: merged, ...(Object.keys(changes).length > 0 ? { userChanges: changes } : {}), ...resolved }
+  const decided = { ...found, ...changes }
+  if (newUser) return { user: decided, newUser: decided, ...resolved }
+  return { user: decided, ...(Object.keys(changes).length > 0 ? { userChanges: changes } : {}), ...resolved }
 }
 
 function findOrCreateUser(
@@ -119,7 +121,7 @@ function findOrCreateUser(
   }
   if (user) {
     const changes = unidentified ? {} : profileChanges(user, person, uniqueName, policy, timeline, now)
-    timeline.record('user.matched', { userId: user.id, uniqueName: user.uniqueName, ...(input.secondLook ? { concurrentFirstSetup: true } : {}) })
+    timeline.record('user.matched', { userId: user.id, uniqueName: changes.uniqueName ?? user.uniqueName, ...(input.secondLook ? { concurrentFirstSetup: true } : {}) })
     return { user, newUser: false, changes }
   }
   if (!policy.autoCreateUsers && !unidentified) {

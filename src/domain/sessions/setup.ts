@@ -31,14 +31,21 @@ export interface SetupInput {
   restoredItems: ItemOut[]
   selectedSku?: string
   protocolContext: SessionProtocolContext
+  /** No start link: nobody enters the storefront (OCI background calls answer at once). */
+  withoutStartLink?: true
 }
 
 /** A decided setup: the session, its start link, and everything to write for it. */
 export interface SetupOutcome {
   sessionId: string
-  /** The one-time StartPage URL (absent for a session that is never entered: OCI background calls). */
-  startUrl: string
+  /** The one-time StartPage URL; absent for a session nobody enters (withoutStartLink). */
+  startUrl?: string
   plan: WritePlan
+}
+
+/** A setup the buyer enters: it has its StartPage URL. */
+export interface StartableSetup extends SetupOutcome {
+  startUrl: string
 }
 
 /** Writes a decided outcome with the answer's journal row; false when its gate did not open (a race). */
@@ -64,11 +71,12 @@ const MAX_LOOKS = 3
  * write through `commit` — which also writes the answer's journal row. Every decision is on the
  * session's timeline; a refusal (SetupRefused) leaves a failed session and nothing else.
  */
-export async function setupSession(deps: Deps, input: SetupInput, commit: CommitOutcome<SetupOutcome>): Promise<SetupOutcome> {
+export async function setupSession(deps: Deps, input: SetupInput, commit: CommitOutcome<StartableSetup>): Promise<StartableSetup> {
   const sessionId = randomUUID()
   for (let look = 0; look < MAX_LOOKS; look++) {
-    const outcome = await decideSetup(deps, input, sessionId, look > 0)
-    if (await commit(outcome)) return outcome
+    const { startUrl, ...outcome } = await decideSetup(deps, { ...input, withoutStartLink: undefined }, sessionId, look > 0)
+    const startable = { ...outcome, startUrl: startUrl! }
+    if (await commit(startable)) return startable
   }
   throw new PunchgateError('PG_ERR_UNAVAILABLE', 'Concurrent setup requests for this buyer kept conflicting; retry.')
 }
@@ -93,16 +101,16 @@ export async function decideSetup(deps: Deps, input: SetupInput, sessionId: stri
     if (!missing) refuseUnacceptableIdentity(identity)
     const found = await deps.store.buyer(buyerLookup(input.customer.id, policy, missing ? 'unidentified' : identity))
     const buyer = decideProvisioning({ customer: input.customer, policy, identity: missing ? 'unidentified' : identity, found, now, secondLook }, timeline)
-    const startToken = newToken()
-    const expiresAt = new Date(now.getTime() + deps.config.startTokenTtlSeconds * 1000)
-    timeline.record('session.provisioned', { startLinkExpiresAt: expiresAt.toISOString() })
+    const startToken = input.withoutStartLink ? undefined : newToken()
+    const expiresAt = startToken ? new Date(now.getTime() + deps.config.startTokenTtlSeconds * 1000) : undefined
+    timeline.record('session.provisioned', expiresAt ? { startLinkExpiresAt: expiresAt.toISOString() } : { startLink: 'none: nobody enters the storefront' })
     const session: PunchoutSession = {
       ...sessionFields(input, sessionId, now),
       userId: buyer.user.id,
       status: nextStatus('new', 'provision'),
       returnUrl: returnUrl ?? null,
-      startTokenHash: sha256(startToken),
-      startExpiresAt: expiresAt,
+      startTokenHash: startToken ? sha256(startToken) : null,
+      startExpiresAt: expiresAt ?? null,
       grant: { roles: buyer.roles, permissions: buyer.permissions, spendLimit: buyer.spendLimit },
       flags: missing ? ['unidentified-buyer'] : [],
     }
@@ -113,7 +121,7 @@ export async function decideSetup(deps: Deps, input: SetupInput, sessionId: stri
       newSession: session,
       events: timelineRows(sessionId, timeline),
     }
-    return { sessionId, startUrl: `${deps.config.publicUrl}/punchout/start/${startToken}`, plan }
+    return { sessionId, ...(startToken ? { startUrl: `${deps.config.publicUrl}/punchout/start/${startToken}` } : {}), plan }
   } catch (err) {
     if (!isPunchgateError(err)) throw err
     throw refused(input, sessionId, now, err, timeline)

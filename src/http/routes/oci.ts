@@ -90,7 +90,7 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext): Promis
   ) {
     const { sessionId, startUrl } = await setupSession(deps, setupInput(login, customer, operation, selectedSku), (outcome) =>
       // The 303's Location is the start link: the journal keeps status and session, not the link.
-      commitAnswer(deps.store, request, reply, { status: 303, body: '' }, outcome.plan, { sessionId: outcome.sessionId, customerId: customer.id }),
+      commitAnswer(deps.store, request, reply, { status: 303, body: null }, outcome.plan, { sessionId: outcome.sessionId, customerId: customer.id }),
     )
     bindLogContext(request, reply, { sessionId })
     // The start link is a one-time credential: keep it out of caches and Referer headers.

@@ -19,7 +19,7 @@ export async function startRoutes(app: FastifyInstance, ctx: RouteContext): Prom
       const { token } = request.params as { token: string }
       const { session, redirectUrl } = await startSession(ctx.deps, token, (outcome) =>
         // The redirect carries the assertion in its Location only; the journal keeps status and session.
-        commitAnswer(ctx.deps.store, request, reply, { status: 302, body: '' }, outcome.plan, { sessionId: outcome.session.id, customerId: outcome.session.customerId }),
+        commitAnswer(ctx.deps.store, request, reply, { status: 302, body: null }, outcome.plan, { sessionId: outcome.session.id, customerId: outcome.session.customerId }),
       )
       bindLogContext(request, reply, { sessionId: session.id })
       // The assertion is a bearer credential for a few seconds: keep it out of caches and referrers.

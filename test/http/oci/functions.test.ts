@@ -80,6 +80,18 @@ t.test('OCI FUNCTIONs', async (t) => {
     t.ok(events.includes('oci.background') && events.includes('cart.returned'))
   })
 
+  t.test('VALIDATE of a catalog product that cannot be sent: a clear 400, recorded as a failed session, nothing provisioned', async (t) => {
+    await em().getConnection().execute(`insert into products (sku, name, description, list_price, currency, unit_of_measure) values ('TOO-LONG-1', 'Long', repeat('x', 4100), 1, 'EUR', 'EA')`)
+    const usersBefore = await em().count(BuyerUser, {})
+    const res = await ociGet(app, loginParams({ FUNCTION: 'VALIDATE', PRODUCTID: 'TOO-LONG-1' }, { ...PERSON, 'SY-UNAME': 'NEWBUYER', USER_EMAIL: 'new.buyer@buyer.example.com' }))
+    t.equal(res.statusCode, 400)
+    t.match(res.body, /TOO-LONG-1/)
+    const { entry, session } = await sessionOf({ errorCode: 'PG_ERR_CART_INVALID' })
+    t.match(session, { status: 'failed', failureCode: 'PG_ERR_CART_INVALID', userId: null })
+    t.equal(entry.sessionId, session!.id, 'the refusal is journaled on its session')
+    t.equal(await em().count(BuyerUser, {}), usersBefore, 'the new buyer was not created')
+  })
+
   t.test('VALIDATE of an unknown product: 400 page, nothing provisioned, journaled with its customer', async (t) => {
     const res = await ociGet(app, loginParams({ FUNCTION: 'VALIDATE', PRODUCTID: 'NOPE-1', QUANTITY: '1' }, { ...PERSON, 'SY-UNAME': 'VALNEW', USER_EMAIL: 'valnew@buyer.example.com' }))
     t.equal(res.statusCode, 400)
