@@ -170,8 +170,12 @@ export class SqlPunchoutStore implements PunchoutStore {
     const writes: Statement[] = []
     const { map } = this
     if (plan.newSession) writes.push(map.session.insert(plan.newSession, gated))
-    if (plan.sessionUpdate) writes.push(update(map.session, plan.sessionUpdate.sessionId, plan.sessionUpdate.set, gated, plan.sessionUpdate.from))
-    if (plan.userUpdate) writes.push(update(map.user, plan.userUpdate.userId, plan.userUpdate.set, gated))
+    const open = gate ? [GATE_OPEN] : []
+    if (plan.sessionUpdate) {
+      const { sessionId, set, from } = plan.sessionUpdate
+      writes.push(update(map.session, sessionId, set, [...(from ? [statusIn(from)] : []), ...open]))
+    }
+    if (plan.userUpdate) writes.push(update(map.user, plan.userUpdate.userId, plan.userUpdate.set, open))
     for (const role of plan.pendingRoles ?? []) {
       const insert = map.role.insert(role, gated)
       writes.push({ text: `${insert.text} on conflict ("customer_id", "name_key") do nothing`, params: insert.params })
@@ -198,18 +202,11 @@ export class SqlPunchoutStore implements PunchoutStore {
     }
     if (plan.transition) {
       const t = plan.transition
-      const set = this.map.session.assignments(t.set)
-      let where = `"id" = ? and "status" in (${t.from.map(() => '?').join(', ')})`
-      const params = [...set.params, t.sessionId, ...t.from]
-      if (t.startTokenHash !== undefined) {
-        where += ' and "start_token_hash" = ?'
-        params.push(t.startTokenHash)
-      }
-      if (t.validAt !== undefined) {
-        where += ' and "start_expires_at" > ?'
-        params.push(t.validAt)
-      }
-      return { text: `update "punchout_sessions" set ${set.text} where ${where} returning 1`, params }
+      const conditions = [statusIn(t.from)]
+      if (t.startTokenHash !== undefined) conditions.push({ text: '"start_token_hash" = ?', params: [t.startTokenHash] })
+      if (t.validAt !== undefined) conditions.push({ text: '"start_expires_at" > ?', params: [t.validAt] })
+      const claim = update(this.map.session, t.sessionId, t.set, conditions)
+      return { text: `${claim.text} returning 1`, params: claim.params }
     }
     return undefined
   }
@@ -224,9 +221,16 @@ export class SqlPunchoutStore implements PunchoutStore {
   }
 }
 
-function update<T extends object>(mapper: RowMapper<T>, id: string, set: Partial<T>, gated: string, from?: readonly string[]): Statement {
+/** `update t set … where "id" = ? and …conditions`. */
+function update<T extends object>(mapper: RowMapper<T>, id: string, set: Partial<T>, conditions: Statement[]): Statement {
   const assignments = mapper.assignments(set)
-  const state = from ? ` and "status" in (${from.map(() => '?').join(', ')})` : ''
-  const condition = gated ? ' and exists (select 1 from g)' : ''
-  return { text: `update "${mapper.table}" set ${assignments.text} where "id" = ?${state}${condition}`, params: [...assignments.params, id, ...(from ?? [])] }
+  return {
+    text: `update "${mapper.table}" set ${assignments.text} where "id" = ?${conditions.map((c) => ` and ${c.text}`).join('')}`,
+    params: [...assignments.params, id, ...conditions.flatMap((c) => c.params)],
+  }
 }
+
+const statusIn = (from: readonly SessionStatus[]): Statement => ({ text: `"status" in (${from.map(() => '?').join(', ')})`, params: [...from] })
+
+/** Every write but the gate is conditional on it. */
+const GATE_OPEN: Statement = { text: 'exists (select 1 from g)', params: [] }

@@ -40,30 +40,27 @@ export class RowMapper<T extends object> {
 
   /** `insert into t (…) select ?, ?::jsonb …` — a SELECT, so a gate can be appended as WHERE. */
   insert(row: Partial<T>, where = ''): Statement {
-    const cols: string[] = []
-    const values: string[] = []
-    const params: unknown[] = []
-    for (const [prop, value] of Object.entries(row)) {
-      if (value === undefined) continue
-      const column = this.column(prop)
-      cols.push(`"${column.column}"`)
-      values.push(column.kind === 'json' ? '?::jsonb' : '?')
-      params.push(toSql(column, value))
+    const bound = this.bind(row)
+    return {
+      text: `insert into "${this.table}" (${bound.map((b) => `"${b.column}"`).join(', ')}) select ${bound.map((b) => b.placeholder).join(', ')}${where}`,
+      params: bound.map((b) => b.param),
     }
-    return { text: `insert into "${this.table}" (${cols.join(', ')}) select ${values.join(', ')}${where}`, params }
   }
 
   /** `"col" = ?, …` for an UPDATE. */
   assignments(set: Partial<T>): Statement {
-    const parts: string[] = []
-    const params: unknown[] = []
-    for (const [prop, value] of Object.entries(set)) {
-      if (value === undefined) continue
-      const column = this.column(prop)
-      parts.push(`"${column.column}" = ${column.kind === 'json' ? '?::jsonb' : '?'}`)
-      params.push(toSql(column, value))
-    }
-    return { text: parts.join(', '), params }
+    const bound = this.bind(set)
+    return { text: bound.map((b) => `"${b.column}" = ${b.placeholder}`).join(', '), params: bound.map((b) => b.param) }
+  }
+
+  /** The defined properties of `row` as columns, placeholders and bind parameters. */
+  private bind(row: Partial<T>): Array<{ column: string; placeholder: string; param: unknown }> {
+    return Object.entries(row)
+      .filter(([, value]) => value !== undefined)
+      .map(([prop, value]) => {
+        const column = this.column(prop)
+        return { column: column.column, placeholder: column.kind === 'json' ? '?::jsonb' : '?', param: toSql(column, value) }
+      })
   }
 
   /** A row read as `row_to_json(t)`: columns back to properties, timestamps to Date, decimals to text. */
@@ -75,10 +72,6 @@ export class RowMapper<T extends object> {
       out[column.prop] = fromJson(column, value)
     }
     return out as T
-  }
-
-  columnName(prop: keyof T & string): string {
-    return this.column(prop).column
   }
 
   private column(prop: string): Column {

@@ -15,7 +15,7 @@ import type { WritePlan } from '../../persistence/punchout-store.ts'
 import type { CartLine } from '../../protocols/cxml/types.ts'
 import type { CatalogItem } from '../catalog/catalog.ts'
 import type { Deps } from '../deps.ts'
-import { decideSetup, refused, type CommitOutcome, type SetupInput } from '../sessions/setup.ts'
+import { commitSetup, refused, type CommitOutcome, type SetupInput } from '../sessions/setup.ts'
 import { nextStatus } from '../sessions/states.ts'
 import { Timeline } from '../sessions/timeline.ts'
 import { cartItemSchema } from './cart-item.ts'
@@ -88,20 +88,14 @@ export interface BackgroundAnswer {
  * Answers a background call: the NEW_ITEM fields of `lines` (possibly none: a search without
  * hits returns the buyer an empty selection) for HOOK_URL, on a session provisioned for it.
  */
-export async function answerBackgroundCall(
+export function answerBackgroundCall(
   deps: Deps,
   input: SetupInput,
   call: BackgroundCall,
   lines: BackgroundLine[],
   commit: CommitOutcome<BackgroundAnswer>,
 ): Promise<BackgroundAnswer> {
-  const sessionId = randomUUID()
-  for (let look = 0; look < 3; look++) {
-    const setup = await decideSetup(deps, { ...input, withoutStartLink: true }, sessionId, look > 0)
-    const answer = withCart(deps, input, setup.plan, call, lines)
-    if (await commit(answer)) return answer
-  }
-  throw new PunchgateError('PG_ERR_UNAVAILABLE', 'Concurrent setup requests for this buyer kept conflicting; retry.')
+  return commitSetup(deps, { ...input, withoutStartLink: true }, (setup) => withCart(deps, input, setup.plan, call, lines), commit)
 }
 
 function withCart(deps: Deps, input: SetupInput, plan: WritePlan, call: BackgroundCall, lines: BackgroundLine[]): BackgroundAnswer {

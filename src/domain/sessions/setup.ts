@@ -71,12 +71,20 @@ const MAX_LOOKS = 3
  * write through `commit` — which also writes the answer's journal row. Every decision is on the
  * session's timeline; a refusal (SetupRefused) leaves a failed session and nothing else.
  */
-export async function setupSession(deps: Deps, input: SetupInput, commit: CommitOutcome<StartableSetup>): Promise<StartableSetup> {
+export function setupSession(deps: Deps, input: SetupInput, commit: CommitOutcome<StartableSetup>): Promise<StartableSetup> {
+  return commitSetup(deps, { ...input, withoutStartLink: undefined }, ({ startUrl, ...outcome }) => ({ ...outcome, startUrl: startUrl! }), commit)
+}
+
+/**
+ * Decides a setup, turns it into what the caller answers (`answer`), and commits that; decides
+ * again (at most MAX_LOOKS times) when the commit's gate did not open: a concurrent first setup
+ * of the same buyer won the race.
+ */
+export async function commitSetup<T>(deps: Deps, input: SetupInput, answer: (outcome: SetupOutcome) => T, commit: CommitOutcome<T>): Promise<T> {
   const sessionId = randomUUID()
   for (let look = 0; look < MAX_LOOKS; look++) {
-    const { startUrl, ...outcome } = await decideSetup(deps, { ...input, withoutStartLink: undefined }, sessionId, look > 0)
-    const startable = { ...outcome, startUrl: startUrl! }
-    if (await commit(startable)) return startable
+    const answered = answer(await decideSetup(deps, input, sessionId, look > 0))
+    if (await commit(answered)) return answered
   }
   throw new PunchgateError('PG_ERR_UNAVAILABLE', 'Concurrent setup requests for this buyer kept conflicting; retry.')
 }

@@ -33,11 +33,14 @@ export class StartRefused extends SessionRefusal {
  */
 export async function startSession(deps: Deps, token: string, commit: CommitOutcome<StartOutcome>): Promise<StartOutcome> {
   const hash = sha256(token)
+  let found: StartContext | undefined
   for (let look = 0; look < 2; look++) {
-    const outcome = await decideStart(deps, hash, await deps.store.sessionByStartToken(hash))
+    found = await deps.store.sessionByStartToken(hash)
+    const outcome = await decideStart(deps, hash, found)
     if (await commit(outcome)) return outcome
   }
-  throw refuseReused(deps.now(), (await deps.store.sessionByStartToken(hash))!.session)
+  // Claimed by a concurrent open twice over: this open is the reuse.
+  throw refuseReused(deps.now(), found!.session)
 }
 
 async function decideStart(deps: Deps, hash: string, found: StartContext | undefined): Promise<StartOutcome> {
