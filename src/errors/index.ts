@@ -25,6 +25,8 @@ export const ERRORS = {
   PG_ERR_SESSION_STATE: { http: 409, cxml: 409, expose: true, summary: 'The punchout session is not in a state that allows this.' },
   PG_ERR_CART_INVALID: { http: 400, cxml: 400, expose: true, summary: 'The returned cart is invalid.' },
   PG_ERR_ASSERTION_INVALID: { http: 401, cxml: 401, expose: true, summary: 'The identity assertion is invalid, expired or already used.' },
+  PG_ERR_SHOP_SESSION_LOST: { http: 401, cxml: 401, expose: true, summary: 'The storefront page was opened without the browser it was signed in from (a copied or expired link).' },
+  PG_ERR_SHOP_SESSION_NOT_KEPT: { http: 200, cxml: 200, expose: true, summary: 'The browser keeps no storefront cookie where it shows the storefront; the buyer was offered a window of its own.' },
   PG_ERR_OCI_INVALID: { http: 400, cxml: 400, expose: true, summary: 'The OCI call is missing a required field or has an invalid value.' },
   PG_ERR_OCI_FUNCTION_UNSUPPORTED: { http: 406, cxml: 406, expose: true, summary: 'The OCI FUNCTION is not supported by this catalog.' },
   PG_ERR_API_UNAUTHORIZED: { http: 401, cxml: 401, expose: true, summary: 'A valid API bearer token is required.' },

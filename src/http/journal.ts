@@ -3,7 +3,7 @@ import type { JournalRow, PunchoutStore, WritePlan } from '../persistence/puncho
 import { buildStatusResponse, newPayloadId } from '../protocols/cxml/build.ts'
 import { redactOciPassword } from '../protocols/oci/login.ts'
 
-export type JournalChannel = 'cxml' | 'oci' | 'start' | 'cart'
+export type JournalChannel = 'cxml' | 'oci' | 'start' | 'cart' | 'shop'
 
 /** What a route learns while handling a request, written to the journal before the answer leaves. */
 export interface JournalRecord {
@@ -146,6 +146,8 @@ function journalRow(request: FastifyRequest, reply: FastifyReply, record: Journa
 
 /** Start links and OCI passwords are credentials: never stored or logged in full. */
 const START_LINK = /(\/punchout\/start\/)[^/?#<"'\s]+/g
+/** A storefront session handle keeps its session id (support searches by it) and loses its MAC. */
+const SHOP_HANDLE = /(\/s\/[0-9a-f-]{36})\.[^/?#<"'\s]+/g
 
 /** Masks every one-time start link in a text (answers, log messages). */
 export const redactStartLinks = (text: string): string => text.replace(START_LINK, '$1***')
@@ -154,5 +156,6 @@ export function redactPath(url: string): string {
   // redactOciPassword also catches a percent-encoded name (`%50ASSWORD=`), which the OCI
   // parser decodes and accepts as the password.
   return redactOciPassword(redactStartLinks(url)
-    .replace(/([?&](?:password|assertion)=)[^&#]*/gi, '$1***'))
+    .replace(SHOP_HANDLE, '$1.***')
+    .replace(/([?&](?:password|assertion|entry)=)[^&#]*/gi, '$1***'))
 }

@@ -13,3 +13,9 @@ export async function consumeOnce(em: SqlEntityManager, kind: string, value: str
   )
   return rows.length === 1
 }
+
+/** Whether a one-time value was already used (a read: it consumes nothing). */
+export async function wasConsumed(em: SqlEntityManager, kind: string, value: string): Promise<boolean> {
+  const rows = await em.execute<Array<{ used: number }>>('select 1 as used from single_use_keys where key = ?', [`${kind}:${value}`])
+  return rows.length > 0
+}

@@ -79,13 +79,11 @@ t.test('cart return for an OCI session', async (t) => {
   t.test('end to end through the built-in storefront: login, add to cart, return', async (t) => {
     const login = await ociGet(app, loginParams())
     const { loginPath, claims } = await followStart(app, login.headers.location as string)
-    const { cookie, page } = await enterShop(app, loginPath)
+    const { page, post } = await enterShop(app, loginPath)
     t.match(page.body, /Welcome, Hans Müller/)
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)![1]!
-    const form = { cookie, 'content-type': 'application/x-www-form-urlencoded' }
-    const add = await app.inject({ method: 'POST', url: '/shop/cart', headers: form, payload: `csrf=${encodeURIComponent(csrf)}&sku=SCR-M6-20&quantity=150` })
+    const add = await post('cart', 'sku=SCR-M6-20&quantity=150')
     t.equal(add.statusCode, 303)
-    const res = await app.inject({ method: 'POST', url: '/shop/return', headers: form, payload: `csrf=${encodeURIComponent(csrf)}` })
+    const res = await post('return')
     t.equal(res.statusCode, 200)
     t.equal(forms(res.body)[0]!.get('action'), HOOK_URL)
     t.match(ociItems(res.body)[0]!.fields, { VENDORMAT: 'SCR-M6-20', QUANTITY: '150', PRICE: '8.25', PRICEUNIT: '100', EXT_PRODUCT_ID: `${claims.sid}/1` })

@@ -11,6 +11,8 @@ import { ContractPrice } from '../../../src/persistence/entities/index.ts'
 import { STOREFRONT_TOKEN, buildTestApp, type TestApp, type TestLike } from '../../helpers/app.ts'
 import { addCredential, createCustomer, fixture } from '../../helpers/fixtures.ts'
 
+export { enterShop } from '../../helpers/shop.ts'
+
 /** The real login URL: USERNAME/PASSWORD placeholders, ~OkCode/~TARGET/~CALLER, no HOOK_URL. */
 export const CATERPILLAR_URL = new URL(fixture('oci/caterpillar-sis-oci-login-url-okcode-target-caller.txt').toString('utf8').trim())
 export const OCI_USERNAME = CATERPILLAR_URL.searchParams.get('USERNAME')!
@@ -65,16 +67,6 @@ export async function followStart(app: FastifyInstance, location: string) {
   const shopLogin = new URL(start.headers.location as string)
   const assertion = shopLogin.searchParams.get('assertion')!
   return { shopLogin, claims: decodeJwt(assertion), loginPath: `${shopLogin.pathname}${shopLogin.search}` }
-}
-
-/** Signs in to the built-in storefront with the assertion and returns where it sends the browser and its cookie. */
-export async function enterShop(app: FastifyInstance, loginPath: string) {
-  const res = await app.inject({ method: 'GET', url: loginPath })
-  if (res.statusCode !== 303) throw new Error(`shop login: ${res.statusCode} ${res.body}`)
-  const cookie = String(res.headers['set-cookie']).split(';')[0]!
-  const next = res.headers.location as string
-  const page = await app.inject({ method: 'GET', url: next, headers: { cookie } })
-  return { next, cookie, page }
 }
 
 /** A session, started by a plain OCI login, ready for a cart (customer options decide the format). */

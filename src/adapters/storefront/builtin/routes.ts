@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { cartReturnSchema } from '../../../../schemas/api/cart.ts'
 import { returnCart } from '../../../domain/carts/return-cart.ts'
 import type { Deps } from '../../../domain/deps.ts'
-import { consumeOnce } from '../../../domain/federation/single-use.ts'
+import { consumeOnce, wasConsumed } from '../../../domain/federation/single-use.ts'
 import { viewSession } from '../../../domain/sessions/view.ts'
 import { PunchgateError } from '../../../errors/index.ts'
 import { Product, PunchoutSession } from '../../../persistence/entities/index.ts'
@@ -10,12 +10,14 @@ import type { WritePlan } from '../../../persistence/punchout-store.ts'
 import { contentSecurityPolicy } from '../../../web/html.ts'
 import { sendTransferReply, transferReply, type TransferReply } from '../../../web/transfer.ts'
 import { cartLines, pricedCatalog, restoreCart, setQuantity, toCartItems } from './catalog.ts'
-import { shopPage } from './pages.ts'
-import { ShopSessionCookie } from './session-cookie.ts'
+import { sessionNotKeptPage, shopPage } from './pages.ts'
+import { ShopSessions } from './shop-session.ts'
 
 /** What the built-in storefront needs from the gateway that mounts it. */
 export interface BuiltinStorefrontOptions {
   deps: Deps
+  /** Where the composition root mounts these routes (page links and cookies name it). */
+  prefix: string
   /**
    * The gateway's journal: writes a decided plan together with the journal row of the answer
    * about to leave; false when the plan's gate did not open.
@@ -29,18 +31,25 @@ export interface BuiltinStorefrontOptions {
   ): Promise<boolean>
 }
 
+interface HandleParams {
+  handle: string
+}
+
 /**
  * The built-in reference storefront: it logs the buyer in from the gateway's signed assertion
  * (verified like any external storefront would), shows the catalog with contract prices, keeps
  * a cart, and returns it through the same cart-return path an external storefront uses.
- * A Fastify plugin, registered by the composition root (src/http/app.ts) under
- * BUILTIN_STOREFRONT_PREFIX; requests carry `request.em` (one entity manager per request).
+ * Its pages live under `<prefix>/s/<handle>/`: the handle names the page's session and is bound
+ * to this browser's key cookie (shop-session.ts, docs/storefront.md "Inside the buyer's frame").
+ * A Fastify plugin, registered by the composition root (src/http/app.ts); requests carry
+ * `request.em` (one entity manager per request) and a journal record (channel `shop`).
  */
 export async function registerBuiltinStorefront(app: FastifyInstance, options: BuiltinStorefrontOptions): Promise<void> {
-  const { deps } = options
-  const cookie = new ShopSessionCookie(deps.hasher, deps.config.publicUrl.startsWith('https:'))
-  const config = { surface: 'html' as const }
+  const { deps, prefix } = options
+  const sessions = new ShopSessions(deps.hasher, deps.config.publicUrl.startsWith('https:'), prefix)
+  const config = { surface: 'html' as const, journal: 'shop' as const }
   const schema = { hide: true }
+  const pagePath = (handle: string) => `${prefix}/s/${handle}/`
 
   app.get('/login', { config, schema }, async (request, reply) => {
     const assertion = (request.query as Record<string, unknown>).assertion
@@ -50,30 +59,64 @@ export async function registerBuiltinStorefront(app: FastifyInstance, options: B
     if (!fresh) throw new PunchgateError('PG_ERR_ASSERTION_INVALID', 'This sign-in link was already used. Start the punchout again from your procurement system.')
     const view = await viewSession(request.em, claims.sid)
     const dropped = view.restoredItems.length ? await restoreCart(request.em, view.id, view.restoredItems) : []
-    cookie.set(reply, claims.sid, deps.now())
-    const next = new URLSearchParams()
+    const key = sessions.browserKey(request)
+    sessions.setCookie(reply, key)
+    linkJournal(request, view.id, view.customer.id, 'storefront.signed_in', { framing: sessions.framing(request) })
+    const next = new URLSearchParams({ entry: sessions.entryPass(view.id, 1, deps.now()) })
     if (dropped.length) next.set('notice', `Not in this catalog any more: ${dropped.join(', ')}`)
     // OCI FUNCTION=SOURCING: the shop opens on the results for the buyer's SEARCHSTRING.
     const search = (await request.em.findOne(PunchoutSession, { id: view.id }))?.protocolContext.oci?.searchString
     if (search) next.set('q', search)
-    return reply.header('cache-control', 'no-store').redirect(next.size ? `/shop?${next}` : '/shop', 303)
+    return reply.header('cache-control', 'no-store').redirect(`${pagePath(sessions.handle(view.id, key, deps.now()))}?${next}`, 303)
   })
 
-  app.get('/', { config, schema }, async (request, reply) => {
-    const sid = requireShopSession(request)
+  // A bookmark or a link from before the session handle: nothing names a session here.
+  app.get('/', { config, schema }, async () => {
+    throw new PunchgateError('PG_ERR_SHOP_SESSION_LOST', 'You are not signed in to the storefront. Start the punchout from your procurement system.')
+  })
+
+  app.get<{ Params: HandleParams }>('/s/:handle/', { config, schema }, async (request, reply) => {
+    const { handle } = request.params
+    const query = request.query as Record<string, unknown>
+    const sid = sessions.verify(request, handle, deps.now())
+    if (!sid) return sessionNotKept(request, reply, handle, query.entry)
+    // The entry pass has done its work once the browser shows it keeps the session: a copy of
+    // this first URL must not open "continue in a new window" elsewhere.
+    const pass = sessions.readEntryPass(sid, query.entry, deps.now())
+    if (pass) await consumeOnce(request.em, 'shop-entry', pass.nonce, pass.expiresAt)
     const view = await viewSession(request.em, sid)
+    linkJournal(request, sid, view.customer.id)
     const [catalog, lines] = await Promise.all([
       pricedCatalog(request.em, view.customer.id, view.permissions.includes('view_contract_prices')),
       cartLines(request.em, sid),
     ])
-    const { notice, q } = request.query as Record<string, unknown>
     const text = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined)
-    return sendPage(reply, shopPage(view, catalog, lines, cookie.csrf(sid), text(notice, 300), text(q, 200)))
+    return sendPage(reply, 200, shopPage(view, catalog, lines, pagePath(handle), text(query.notice, 300), text(query.q, 200)))
   })
 
-  app.post('/cart', { config, schema }, async (request, reply) => {
-    const { sid, form } = await shopForm(request)
+  // "Continue in a new window": the entry pass, posted from the page that said the frame keeps no session.
+  app.post<{ Params: HandleParams }>('/s/:handle/continue', { config, schema }, async (request, reply) => {
+    const sid = sessions.sessionIdOf(request.params.handle)
+    const pass = sid ? sessions.readEntryPass(sid, formOf(request).get('entry'), deps.now()) : undefined
+    if (!sid || !pass) throw lost('This link to continue has expired. Start the punchout again from your procurement system.')
+    if (!(await consumeOnce(request.em, 'shop-entry', pass.nonce, pass.expiresAt))) {
+      throw lost('This link to continue was already used. Start the punchout again from your procurement system.')
+    }
+    const session = await deps.store.session(sid)
+    if (!session) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', 'This punchout session does not exist.')
+    linkJournal(request, sid, session.customer.id, 'storefront.continued_in_new_window', { framing: sessions.framing(request) })
+    const key = sessions.browserKey(request)
+    sessions.setCookie(reply, key)
+    const next = new URLSearchParams({ entry: sessions.entryPass(sid, 2, deps.now()) })
+    return reply.header('cache-control', 'no-store').redirect(`${pagePath(sessions.handle(sid, key, deps.now()))}?${next}`, 303)
+  })
+
+  app.post<{ Params: HandleParams }>('/s/:handle/cart', { config, schema }, async (request, reply) => {
+    const { handle } = request.params
+    const sid = requireSession(request, handle)
+    const form = formOf(request)
     const view = await viewSession(request.em, sid)
+    linkJournal(request, sid, view.customer.id)
     if (view.readOnly || !view.permissions.includes('add_to_cart')) throw new PunchgateError('PG_ERR_API_FORBIDDEN', 'This cart cannot be changed.')
     const quantity = Number((form.get('quantity') ?? '').replace(',', '.'))
     // Quantities carry at most 3 decimals (the column and OCI's QUANTITY) and stay human-sized.
@@ -85,12 +128,12 @@ export async function registerBuiltinStorefront(app: FastifyInstance, options: B
       throw new PunchgateError('PG_ERR_CART_INVALID', 'That product is not in the catalog.')
     }
     await setQuantity(request.em, sid, sku, quantity)
-    return reply.redirect('/shop#cart', 303)
+    return reply.redirect(`${pagePath(handle)}#cart`, 303)
   })
 
   // Journaled like the cart-return API: the same cart, returned by the built-in storefront.
-  app.post('/return', { config: { ...config, journal: 'cart' }, schema }, async (request, reply) => {
-    const { sid } = await shopForm(request)
+  app.post<{ Params: HandleParams }>('/s/:handle/return', { config: { ...config, journal: 'cart' }, schema }, async (request, reply) => {
+    const sid = requireSession(request, request.params.handle)
     request.journal!.sessionId = sid
     const view = await viewSession(request.em, sid)
     if (!view.permissions.includes('return_cart')) throw new PunchgateError('PG_ERR_API_FORBIDDEN', 'Your role may not return carts to procurement.')
@@ -106,20 +149,53 @@ export async function registerBuiltinStorefront(app: FastifyInstance, options: B
     return sendTransferReply(reply, answer!)
   })
 
-  function requireShopSession(request: FastifyRequest): string {
-    const sid = cookie.read(request, deps.now())
-    if (!sid) throw new PunchgateError('PG_ERR_ASSERTION_INVALID', 'You are not signed in to the storefront. Start the punchout from your procurement system.')
+  /**
+   * The handle's session did not come with this browser's key. Straight from the sign-in (a
+   * valid, unused entry pass), that means the browser keeps no cookie for the storefront where
+   * it is: the buyer is told so and offered a window of its own, and the timeline records it.
+   * Anything else is a link without its browser (copied, bookmarked, expired): not signed in.
+   */
+  async function sessionNotKept(request: FastifyRequest, reply: FastifyReply, handle: string, entry: unknown) {
+    const sid = sessions.sessionIdOf(handle)
+    const pass = sid ? sessions.readEntryPass(sid, entry, deps.now()) : undefined
+    if (!sid || !pass || (await wasConsumed(request.em, 'shop-entry', pass.nonce))) {
+      throw lost('The storefront did not receive your sign-in from this browser: the link was opened elsewhere, or the session ended. Start the punchout again from your procurement system.')
+    }
+    const session = await deps.store.session(sid)
+    if (!session) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', 'This punchout session does not exist.')
+    const framing = sessions.framing(request)
+    linkJournal(request, sid, session.customer.id, 'storefront.session_not_kept', { framing, attempt: pass.attempt })
+    Object.assign(request.journal!, { outcome: 'refused', errorCode: 'PG_ERR_SHOP_SESSION_NOT_KEPT' })
+    const offerWindow = pass.attempt === 1 && framing !== 'top'
+    const host = new URL(deps.config.publicUrl).host
+    const body = sessionNotKeptPage({ continueAction: offerWindow ? `${pagePath(handle)}continue` : undefined, entry: String(entry), host, reference: request.id })
+    return sendPage(reply, 200, body)
+  }
+
+  function requireSession(request: FastifyRequest, handle: string): string {
+    const sid = sessions.verify(request, handle, deps.now())
+    if (!sid) throw lost('This page is not signed in from this browser: it was opened elsewhere, or the session ended. Start the punchout again from your procurement system.')
     return sid
   }
 
-  async function shopForm(request: FastifyRequest): Promise<{ sid: string; form: URLSearchParams }> {
-    const sid = requireShopSession(request)
-    const form = new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '')
-    if (form.get('csrf') !== cookie.csrf(sid)) throw new PunchgateError('PG_ERR_API_FORBIDDEN', 'The form has expired; reload the page.')
-    return { sid, form }
+  /** Links the journal row to the session and, with `event`, puts the event on its timeline in the same write. */
+  function linkJournal(request: FastifyRequest, sessionId: string, customerId: string, event?: string, data: Record<string, unknown> = {}) {
+    Object.assign(request.journal!, { sessionId, customerId })
+    if (event) request.journal!.plan = { events: [{ sessionId, at: deps.now(), type: event, data }] }
   }
 }
 
-function sendPage(reply: FastifyReply, body: string) {
-  return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', contentSecurityPolicy()).send(body)
+const lost = (message: string) => new PunchgateError('PG_ERR_SHOP_SESSION_LOST', message)
+
+const formOf = (request: FastifyRequest) => new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '')
+
+/** Shop pages: never cached, never leaking their path (the handle) in a Referer. */
+function sendPage(reply: FastifyReply, status: number, body: string) {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('content-security-policy', contentSecurityPolicy())
+    .send(body)
 }
