@@ -25,7 +25,7 @@ const DEMO_PROFILE = {
   },
 }
 
-const ACTOR: Actor = { name: 'demo-seed', role: 'admin' }
+const ACTOR: Actor = { name: 'demo-seed', role: 'admin', customerIds: null }
 const CXML = { domain: 'NetworkID', identity: 'AN01000000001' }
 const OCI_USERNAME = 'demo-oci'
 

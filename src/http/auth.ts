@@ -43,8 +43,8 @@ export function bearerAuth(orm: MikroORM, config: Config) {
 }
 
 async function resolveActor(orm: MikroORM, config: Config, token: string): Promise<Actor | undefined> {
-  if (config.adminToken && constantTimeEqual(token, config.adminToken)) return { name: 'bootstrap-admin', role: 'admin' }
-  if (config.storefrontToken && constantTimeEqual(token, config.storefrontToken)) return { name: 'bootstrap-storefront', role: 'storefront' }
+  if (config.adminToken && constantTimeEqual(token, config.adminToken)) return { name: 'bootstrap-admin', role: 'admin', customerIds: null }
+  if (config.storefrontToken && constantTimeEqual(token, config.storefrontToken)) return { name: 'bootstrap-storefront', role: 'storefront', customerIds: null }
   const stored = await orm.em.fork().findOne(ApiToken, { tokenHash: sha256(token), revokedAt: null })
-  return stored ? { name: `token:${stored.name}`, role: stored.role } : undefined
+  return stored ? { name: `token:${stored.name}`, role: stored.role, customerIds: null } : undefined
 }
