@@ -9,13 +9,14 @@
  *   src/web (browser-facing HTML and answers shared by http and storefront adapters) imports
  *     no http, adapters, cli or schemas;
  *   adapters never import src/http (the composition root in src/http registers them);
+ *   the console (src/console) imports no http, adapters or cli: it is registered like an adapter;
  *   schemas/api may import the domain (API shapes are built from domain models), never http;
  *   config and errors are leaves that anyone may import.
  * Plus: no circular dependencies within src/ and schemas/, and every import must resolve (so a
  * resolver that stops understanding `.ts` imports fails loudly instead of seeing no edges).
  */
-const LAYERS_ABOVE_PROTOCOLS = '^(src/(domain|adapters|http|web|cli|persistence)/|src/server[.]ts$|schemas/)'
-const LAYERS_ABOVE_PERSISTENCE = '^(src/(domain|adapters|http|web|cli)/|src/server[.]ts$|schemas/)'
+const LAYERS_ABOVE_PROTOCOLS = '^(src/(domain|adapters|http|web|cli|console|persistence)/|src/server[.]ts$|schemas/)'
+const LAYERS_ABOVE_PERSISTENCE = '^(src/(domain|adapters|http|web|cli|console)/|src/server[.]ts$|schemas/)'
 const FASTIFY = '(^|/)node_modules/(fastify|@fastify/[^/]+|fastify-[^/]+)/'
 
 module.exports = {
@@ -39,7 +40,7 @@ module.exports = {
       comment: 'The domain imports no src/http, src/adapters, src/web, src/cli or schemas/api: ports it needs are defined in the domain and implemented outside.',
       severity: 'error',
       from: { path: '^src/domain/' },
-      to: { path: '^(src/(http|adapters|web|cli)/|src/server[.]ts$|schemas/api/)' },
+      to: { path: '^(src/(http|adapters|web|cli|console)/|src/server[.]ts$|schemas/api/)' },
     },
     {
       name: 'domain-not-to-fastify',
@@ -53,7 +54,7 @@ module.exports = {
       comment: 'src/web is shared by http and the storefront adapters: it imports neither of them, nor cli or schemas.',
       severity: 'error',
       from: { path: '^src/web/' },
-      to: { path: '^(src/(http|adapters|cli)/|src/server[.]ts$|schemas/)' },
+      to: { path: '^(src/(http|adapters|cli|console)/|src/server[.]ts$|schemas/)' },
     },
     {
       name: 'adapters-not-to-http',
@@ -63,11 +64,25 @@ module.exports = {
       to: { path: '^(src/(http|cli)/|src/server[.]ts$)' },
     },
     {
+      name: 'console-not-to-http',
+      comment: 'The console never imports src/http, the adapters or cli: the composition root registers it with the options it defines.',
+      severity: 'error',
+      from: { path: '^src/console/' },
+      to: { path: '^(src/(http|adapters|cli)/|src/server[.]ts$)' },
+    },
+    {
+      name: 'adapters-not-to-console',
+      comment: 'Storefront adapters and the console are siblings: neither imports the other.',
+      severity: 'error',
+      from: { path: '^src/adapters/' },
+      to: { path: '^src/console/' },
+    },
+    {
       name: 'schemas-not-to-delivery',
       comment: 'schemas/api may derive from the domain, never from http (nor adapters, web, cli).',
       severity: 'error',
       from: { path: '^schemas/' },
-      to: { path: '^(src/(http|adapters|web|cli)/|src/server[.]ts$)' },
+      to: { path: '^(src/(http|adapters|web|cli|console)/|src/server[.]ts$)' },
     },
     {
       name: 'config-and-errors-are-leaves',

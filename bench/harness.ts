@@ -18,14 +18,22 @@ export interface Harness {
   close(): Promise<void>
 }
 
-/** Undo steps, newest first; run once. */
+/** Undo steps, newest first; each runs once. */
 const undo: Array<() => Promise<unknown>> = []
 let closing: Promise<void> | undefined
 
+/** Registers a step for closeAll (the journal-scale bench's database, which needs no servers). */
+export const atClose = (step: () => Promise<unknown>): void => {
+  undo.push(step)
+}
+
+/** Runs the undo steps registered so far; a call during a run joins it, a later call runs newer steps. */
 export function closeAll(): Promise<void> {
   closing ??= (async () => {
     while (undo.length) await undo.pop()!().catch((err) => console.error(`cleanup: ${err instanceof Error ? err.message : err}`))
-  })()
+  })().finally(() => {
+    closing = undefined
+  })
   return closing
 }
 

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (demo && !config.adminToken) {
     config = Object.freeze({ ...config, adminToken: `pg_admin_${randomBytes(24).toString('base64url')}` })
   }
-  const { app, deps, db } = await buildApp(config)
+  const { app, deps, db, metricsListener } = await buildApp(config)
   const seeded = demo ? await seedDemo(deps, db.orm.em.fork()) : undefined
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', () => void close('SIGINT'))
   process.once('SIGTERM', () => void close('SIGTERM'))
+  // First, so that a taken metrics port stops start-up before the gateway takes traffic.
+  if (metricsListener) await metricsListener.listen({ port: config.metricsPort, host: config.metricsHost })
   await app.listen({ port: config.port, host: config.host })
   if (seeded) process.stdout.write(demoBanner(config, seeded))
 }

@@ -26,3 +26,16 @@ t.test('a wrong value stops start-up naming the variable', async (t) => {
     t.throws(() => loadConfig(env), { message })
   }
 })
+
+t.test('retention and metrics settings', async (t) => {
+  t.match(loadConfig({}), { retentionDefaultDays: 90, retentionIntervalSeconds: 3600, metricsHost: '127.0.0.1', metricsToken: undefined, metricsPort: undefined })
+  t.match(loadConfig({ RETENTION_INTERVAL_SECONDS: '0', METRICS_PORT: '9464' }), { retentionIntervalSeconds: 0, metricsPort: 9464 })
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ RETENTION_DEFAULT_DAYS: '0' }, /RETENTION_DEFAULT_DAYS/],
+    [{ RETENTION_DEFAULT_DAYS: '3651' }, /RETENTION_DEFAULT_DAYS/],
+    [{ RETENTION_INTERVAL_SECONDS: '30' }, /RETENTION_INTERVAL_SECONDS: must be 0 \(off\) or 60–604800/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN: must be at least 16/],
+    [{ PORT: '3100', METRICS_PORT: '3100' }, /METRICS_PORT: must differ from PORT/],
+  ]
+  for (const [env, message] of cases) t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env))
+})

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SLA_TIERS } from '../../src/domain/customers/sla.ts'
 
 /** Customer and credential inputs are domain shapes (src/domain/customers/customer-input.ts), published as is. */
 export {
@@ -15,6 +16,8 @@ export const customerSchema = z.object({
   returnUrlHosts: z.array(z.string()),
   cartTransport: z.string(),
   ociOptions: z.record(z.string(), z.unknown()),
+  retentionDays: z.number().int(),
+  slaTier: z.literal(SLA_TIERS),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 })

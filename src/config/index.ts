@@ -27,6 +27,18 @@ const envSchema = z.object({
   STOREFRONT_AUDIENCE: optionalString,
   TRUST_PROXY: optionalString,
   CXML_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  RETENTION_DEFAULT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RETENTION_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .refine((s) => s === 0 || (s >= 60 && s <= 604800), 'must be 0 (off) or 60–604800')
+    .default(3600),
+  METRICS_TOKEN: secretToken,
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+}).refine((e) => e.METRICS_PORT === undefined || e.METRICS_PORT === 0 || e.METRICS_PORT !== e.PORT, {
+  path: ['METRICS_PORT'],
+  message: 'must differ from PORT',
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -49,6 +61,15 @@ export interface Config {
   storefrontAudience: string
   trustProxy?: string
   cxmlBodyLimit: number
+  /** Days raw payloads are kept for journal entries without a customer (customers set their own). */
+  retentionDefaultDays: number
+  /** Seconds between retention runs; 0: the server runs none (the CLI still can). */
+  retentionIntervalSeconds: number
+  /** Bearer token /metrics requires, when set. */
+  metricsToken?: string
+  /** A separate listener for /metrics, when set. */
+  metricsPort?: number
+  metricsHost: string
 }
 
 export class ConfigError extends Error {
@@ -82,5 +103,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storefrontAudience: e.STOREFRONT_AUDIENCE ?? 'punchgate-storefront',
     trustProxy: e.TRUST_PROXY,
     cxmlBodyLimit: e.CXML_BODY_LIMIT_BYTES,
+    retentionDefaultDays: e.RETENTION_DEFAULT_DAYS,
+    retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
   })
 }

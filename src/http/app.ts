@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { randomUUID } from 'node:crypto'
 import type { Config } from '../config/index.ts'
 import { registerBuiltinStorefront } from '../adapters/storefront/builtin/routes.ts'
+import { registerConsole } from '../console/plugin.ts'
 import { BUILTIN_STOREFRONT_PREFIX, builtinStorefront } from '../adapters/storefront/builtin/storefront.ts'
 import type { Deps } from '../domain/deps.ts'
 import type { StorefrontAdapter } from '../domain/storefront/storefront.ts'
@@ -17,11 +18,16 @@ import { registerErrorMapper, sendError, toPunchgateError } from './error-mapper
 import { registerFederation } from './federation.ts'
 import { commitAnswer, registerJournal } from './journal.ts'
 import { loggerOptions } from './logging.ts'
+import { gatewayMetrics, serveMetrics } from './metrics.ts'
 import { registerRawBodyParsers } from './raw-body.ts'
+import { scheduleRetention, type Retention } from './retention.ts'
 import type { RouteContext } from './routes/index.ts'
+import { agentRoutes } from './routes/api/agents.ts'
+import { auditRoutes } from './routes/api/audit.ts'
 import { customerRoutes } from './routes/api/customers.ts'
 import { keyRoutes } from './routes/api/keys.ts'
 import { roleRoutes } from './routes/api/roles.ts'
+import { sessionRoutes } from './routes/api/sessions.ts'
 import { tokenRoutes } from './routes/api/tokens.ts'
 import { userRoutes } from './routes/api/users.ts'
 import { cartRoutes } from './routes/cart.ts'
@@ -42,6 +48,9 @@ export interface App {
   app: FastifyInstance
   db: Database
   deps: Deps
+  retention: Retention
+  /** The separate /metrics listener (METRICS_PORT), for the server to listen on. */
+  metricsListener?: FastifyInstance
 }
 
 /** Builds the gateway: database (migrated), keys, plugins in dependency order, routes. */
@@ -70,7 +79,9 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     app.setSerializerCompiler(serializerCompiler)
     registerRawBodyParsers(app)
     registerErrorMapper(app)
-    const store = new SqlPunchoutStore(db.orm)
+    const metrics = gatewayMetrics(config, db)
+    const sqlStore = new SqlPunchoutStore(db.orm)
+    const store = metrics ? metrics.observe(sqlStore) : sqlStore
     registerJournal(app, store)
     const signer = await registerFederation(app, config, keys)
     const deps: Deps = { config, hasher, keys, signer, store, storefront: storefrontFor(config), now }
@@ -83,8 +94,10 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
       transform: jsonSchemaTransform,
     })
     await app.register(swaggerUi, { routePrefix: '/docs' })
+    const metricsListener = metrics ? await serveMetrics(app, metrics, config) : undefined
     await registerRoutes(app, { deps, db, auth: bearerAuth(db.orm, config) })
-    return { app, db, deps }
+    const retention = scheduleRetention(app, config, db, now)
+    return { app, db, deps, retention, ...(metricsListener ? { metricsListener } : {}) }
   } catch (err) {
     await app.close()
     throw err
@@ -123,10 +136,14 @@ async function registerRoutes(app: FastifyInstance, ctx: RouteContext): Promise<
   await app.register(roleRoutes, { ...ctx, prefix: '/api' })
   await app.register(userRoutes, { ...ctx, prefix: '/api' })
   await app.register(keyRoutes, { ...ctx, prefix: '/api' })
+  await app.register(agentRoutes, { ...ctx, prefix: '/api' })
+  await app.register(auditRoutes, { ...ctx, prefix: '/api' })
+  await app.register(sessionRoutes, { ...ctx, prefix: '/api' })
   await app.register(registerBuiltinStorefront, {
     deps: ctx.deps,
     commitAnswer: (request, reply, answer, plan, link) => commitAnswer(ctx.deps.store, request, reply, answer, plan, link),
     prefix: BUILTIN_STOREFRONT_PREFIX,
   })
   await app.register(demoRoutes, { ...ctx, prefix: '/demo' })
+  await app.register(registerConsole, { deps: ctx.deps, toError: toPunchgateError, prefix: '/console' })
 }

@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify'
 import type { MikroORM } from '@mikro-orm/postgresql'
 import type { Config } from '../config/index.ts'
+import { roleMay, type Capability } from '../domain/accounts/capabilities.ts'
+import { tokenActor } from '../domain/accounts/tokens.ts'
 import type { Actor } from '../domain/audit/audit.ts'
-import { constantTimeEqual, sha256 } from '../domain/security/secrets.ts'
+import { constantTimeEqual } from '../domain/security/secrets.ts'
 import { PunchgateError } from '../errors/index.ts'
-import { ApiToken, type ApiRole } from '../persistence/entities/index.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,20 +13,17 @@ declare module 'fastify' {
   }
 }
 
-/** What each role may do. Storefront tokens only return carts; auditors only read. */
-const ALLOWED: Record<ApiRole, ReadonlySet<string>> = {
-  admin: new Set(['read', 'write', 'cart']),
-  support: new Set(['read', 'cart']),
-  auditor: new Set(['read']),
-  storefront: new Set(['cart']),
-}
+export type { Capability }
 
-export type Capability = 'read' | 'write' | 'cart'
+/** The audit reason a write may carry (docs/api.md, "Audit log"): UTF-8, percent-encoded. */
+const AUDIT_REASON_HEADER = 'x-audit-reason'
+const REASON_MAX_LENGTH = 1000
 
 /**
  * Runs as an onRequest hook: an unauthenticated request is refused before its body is read.
  * Bearer tokens: PUNCHGATE_ADMIN_TOKEN and PUNCHGATE_STOREFRONT_TOKEN (bootstrap, compared in
- * constant time), or tokens created through the API (stored as SHA-256, looked up by hash).
+ * constant time, every customer), or tokens created through the API (stored as SHA-256, looked up
+ * by hash, with their customer scope). The role must grant the route's capability.
  */
 export function bearerAuth(orm: MikroORM, config: Config) {
   return (capability: Capability) =>
@@ -35,16 +33,32 @@ export function bearerAuth(orm: MikroORM, config: Config) {
       if (!match) throw new PunchgateError('PG_ERR_API_UNAUTHORIZED', 'Send an API token as "Authorization: Bearer <token>".')
       const actor = await resolveActor(orm, config, match[1]!)
       if (!actor) throw new PunchgateError('PG_ERR_API_UNAUTHORIZED', 'The API token is not valid or was revoked.')
-      if (!ALLOWED[actor.role].has(capability)) {
-        throw new PunchgateError('PG_ERR_API_FORBIDDEN', `A ${actor.role} token cannot do this.`)
+      if (!roleMay(actor.role, capability)) {
+        throw new PunchgateError('PG_ERR_API_FORBIDDEN', `A ${actor.role} token cannot do this (it needs the ${capability} capability).`)
       }
-      request.actor = actor
+      const reason = auditReason(request.headers[AUDIT_REASON_HEADER])
+      request.actor = reason === undefined ? actor : { ...actor, reason }
     }
 }
 
 async function resolveActor(orm: MikroORM, config: Config, token: string): Promise<Actor | undefined> {
   if (config.adminToken && constantTimeEqual(token, config.adminToken)) return { name: 'bootstrap-admin', role: 'admin', customerIds: null }
   if (config.storefrontToken && constantTimeEqual(token, config.storefrontToken)) return { name: 'bootstrap-storefront', role: 'storefront', customerIds: null }
-  const stored = await orm.em.fork().findOne(ApiToken, { tokenHash: sha256(token), revokedAt: null })
-  return stored ? { name: `token:${stored.name}`, role: stored.role, customerIds: null } : undefined
+  return tokenActor(orm.em.fork(), token)
+}
+
+/** The X-Audit-Reason header, percent-decoded (headers carry no UTF-8 of their own). */
+function auditReason(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(Array.isArray(header) ? header.join(', ') : header)
+  } catch {
+    throw new PunchgateError('PG_ERR_API_VALIDATION', 'X-Audit-Reason is not valid percent-encoded UTF-8 (encode it as encodeURIComponent does; "%" is "%25").')
+  }
+  const reason = decoded.trim()
+  if (reason.length === 0 || reason.length > REASON_MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(decoded)) {
+    throw new PunchgateError('PG_ERR_API_VALIDATION', `X-Audit-Reason must be 1 to ${REASON_MAX_LENGTH} characters of text, without control characters.`)
+  }
+  return reason
 }

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
+import { stop, waitForBanner } from '../helpers/server.ts'
 
 /**
  * The README's quick start as a new user lives it: `npm start`'s server on a fresh data folder,
@@ -70,28 +71,3 @@ t.test('npm start → curl → StartPage in a browser → storefront → cart re
   t.match(fields, /NEW_ITEM-PRICE\[1\]\s*3\.9/)
   t.match(fields, /~OkCode\s*ADDI/)
 })
-
-function waitForBanner(server: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => reject(new Error(`no banner after 60 s:\n${out}\n${err}`)), 60_000)
-    server.stdout!.on('data', (chunk) => {
-      out += String(chunk)
-      if (/OCI punchout \(open in a browser\):\n\S+/.test(out)) {
-        clearTimeout(timer)
-        resolve(out)
-      }
-    })
-    server.stderr!.on('data', (chunk) => (err += String(chunk)))
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}\n${err}`)))
-  })
-}
-
-function stop(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    server.once('exit', () => resolve())
-    server.kill('SIGTERM')
-  })
-}

@@ -1,26 +1,15 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { buildTestApp, type TestApp } from '../helpers/app.ts'
+import { buildTestApp } from '../helpers/app.ts'
 import { addCredential, createCustomer, cxmlAnswer, postCxml, setupRequest } from '../helpers/fixtures.ts'
 import { returnCart } from '../helpers/punchout.ts'
+import { statementsOf } from '../helpers/statements.ts'
 
 /**
  * The hot paths' statement budgets (docs/architecture.md, "The write path"): every SQL statement
  * a request sends — BEGIN and COMMIT included — is counted on the ORM's connection. A budget
  * that grows fails here, so a new round trip on a hot path is a decision, not an accident.
  */
-async function statementsOf(app: TestApp, request: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = []
-  const listener = (q: { sql: string }) => seen.push(q.sql.split('\n')[0]!.slice(0, 80))
-  const knex = app.db.orm.em.getKnex()
-  knex.on('query', listener)
-  try {
-    await request()
-  } finally {
-    knex.removeListener('query', listener)
-  }
-  return seen
-}
 
 const setup = (app: FastifyInstance, extrinsics: Array<[string, string]>) => postCxml(app, setupRequest({ extrinsics }))
 const person = (name: string): Array<[string, string]> => [['UserEmail', `${name}@buyer.example.com`], ['UniqueName', name]]

@@ -4,6 +4,7 @@ import type { Cart, PunchoutSession } from '../../persistence/entities/index.ts'
 import type { WritePlan } from '../../persistence/punchout-store.ts'
 import type { CartLine } from '../../protocols/cxml/types.ts'
 import { OCI_LARGE_CART_LINES } from '../../protocols/oci/cart.ts'
+import { actorMaySee, type Actor } from '../audit/audit.ts'
 import type { Deps } from '../deps.ts'
 import type { CommitOutcome } from '../sessions/setup.ts'
 import { nextStatus, statusesAllowing } from '../sessions/states.ts'
@@ -31,20 +32,22 @@ export const formatAmount = (units: number) => (Math.round(units / 100) / 100).t
  * turned into the buyer system's format (cXML PunchOutOrderMessage or OCI fields) and answered
  * as the form the browser must post to the allow-listed return URL. One read, then one write
  * (through `commit`, with the answer's journal row) that applies only while the session still
- * allows a cart return.
+ * allows a cart return. With an `actor` (a storefront token), a session of a customer outside its
+ * scope answers as unknown, before anything else is checked; the built-in storefront, which holds
+ * the session through its signed-in browser, passes none.
  */
-export async function returnCart(deps: Deps, sessionId: string, items: CartItemInput[], commit: CommitOutcome<ReturnedCart>): Promise<ReturnedCart> {
+export async function returnCart(deps: Deps, sessionId: string, items: CartItemInput[], commit: CommitOutcome<ReturnedCart>, actor?: Actor): Promise<ReturnedCart> {
   for (let look = 0; look < 2; look++) {
-    const returned = await decideCartReturn(deps, sessionId, items)
+    const returned = await decideCartReturn(deps, sessionId, items, actor)
     if (await commit(returned)) return returned
   }
   throw new PunchgateError('PG_ERR_SESSION_STATE', 'The punchout session changed while the cart was being returned; return it again.')
 }
 
-async function decideCartReturn(deps: Deps, sessionId: string, items: CartItemInput[]): Promise<ReturnedCart> {
+async function decideCartReturn(deps: Deps, sessionId: string, items: CartItemInput[], actor: Actor | undefined): Promise<ReturnedCart> {
   const now = deps.now()
   const found = await deps.store.session(sessionId)
-  if (!found) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', `No punchout session ${sessionId}.`)
+  if (!found || (actor && !actorMaySee(actor, found.session.customerId))) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', `No punchout session ${sessionId}.`)
   const { session, customer } = found
   checkState(session)
   const currency = singleCurrency(items)

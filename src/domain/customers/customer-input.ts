@@ -3,6 +3,7 @@ import { ociOptionsSchema } from '../carts/oci-options.ts'
 import { patchOf } from '../patch.ts'
 import { identityProfileSchema } from '../provisioning/identity-profiles.ts'
 import { provisioningPolicySchema } from '../provisioning/policy.ts'
+import { DEFAULT_SLA_TIER, SLA_TIERS } from './sla.ts'
 
 /**
  * What customer management (manage.ts) takes: a new customer, a change, a credential. The domain
@@ -16,6 +17,11 @@ const hostEntry = z
   .max(300)
   .regex(/^(https?:\/\/)?[a-z0-9._-]+(:\d{1,5})?(\/[^\s]*)?$/i, 'must be [http://]host[:port][/path-prefix]')
 
+/** Raw payloads are purged after this many days (src/domain/retention; the session rows and timelines stay). */
+const retentionDays = z.number().int().min(1).max(3650)
+/** Support tier 1, 2 or 3 (SLA_RESPONSE_HOURS); unrelated to the free-text `tier`. */
+const slaTier = z.literal(SLA_TIERS)
+
 export const customerInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
   slug: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'lower-case letters, digits and dashes'),
@@ -25,6 +31,8 @@ export const customerInputSchema = z.object({
   returnUrlHosts: z.array(hostEntry).max(100).default([]),
   cartTransport: z.enum(['cxml-urlencoded', 'cxml-base64']).default('cxml-urlencoded'),
   ociOptions: ociOptionsSchema.default(ociOptionsSchema.parse({})),
+  retentionDays: retentionDays.default(90),
+  slaTier: slaTier.default(DEFAULT_SLA_TIER),
 })
 export type CustomerInput = z.infer<typeof customerInputSchema>
 
@@ -37,6 +45,8 @@ export const customerPatchSchema = z.object({
   cartTransport: z.enum(['cxml-urlencoded', 'cxml-base64']).optional(),
   /** Merged into the current options; `optionalFields: null` goes back to "every field with a value". */
   ociOptions: patchOf(ociOptionsSchema).extend({ optionalFields: ociOptionsSchema.shape.optionalFields.nullable() }).optional(),
+  retentionDays: retentionDays.optional(),
+  slaTier: slaTier.optional(),
 })
 export type CustomerPatch = z.infer<typeof customerPatchSchema>
 

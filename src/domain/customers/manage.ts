@@ -4,11 +4,14 @@ import type { SqlEntityManager } from '@mikro-orm/postgresql'
 import type { CredentialInput, CustomerInput, CustomerPatch } from './customer-input.ts'
 import { PunchgateError } from '../../errors/index.ts'
 import { Credential, Customer, CustomerRole } from '../../persistence/entities/index.ts'
-import { audit, type Actor } from '../audit/audit.ts'
+import { requireEveryCustomer } from '../accounts/scope.ts'
+import { actorMaySee, audit, type Actor } from '../audit/audit.ts'
 import { DEFAULT_PERMISSIONS } from '../provisioning/permissions.ts'
 import type { SecretHasher } from '../security/secrets.ts'
 
 export async function createCustomer(em: SqlEntityManager, actor: Actor, input: CustomerInput, now: Date): Promise<Customer> {
+  // The new customer would be outside the actor's own scope.
+  requireEveryCustomer(actor, 'create customers')
   return em.transactional(async (tem) => {
     const customer = tem.create(Customer, { id: randomUUID(), ...input, createdAt: now, updatedAt: now })
     await flushOrConflict(tem, input.slug)
@@ -18,7 +21,7 @@ export async function createCustomer(em: SqlEntityManager, actor: Actor, input: 
       id: randomUUID(), customerId: customer.id, name: defaultRole, nameKey: defaultRole.toLowerCase(),
       status: 'mapped', permissions: DEFAULT_PERMISSIONS, spendLimit: null, createdAt: now, updatedAt: now,
     })
-    audit(tem, actor, { action: 'customer.create', targetType: 'customer', targetId: customer.id, after: input }, now)
+    audit(tem, actor, { action: 'customer.create', targetType: 'customer', targetId: customer.id, customerId: customer.id, after: input }, now)
     return customer
   })
 }
@@ -44,15 +47,21 @@ async function flushOrConflict(em: SqlEntityManager, slug: string): Promise<void
   }
 }
 
-export async function getCustomer(em: SqlEntityManager, id: string): Promise<Customer> {
-  const customer = await em.findOne(Customer, { id })
+/** The customers the actor may see, by name. */
+export async function listCustomers(em: SqlEntityManager, actor: Actor): Promise<Customer[]> {
+  return em.find(Customer, actor.customerIds === null ? {} : { id: { $in: [...actor.customerIds] } }, { orderBy: { name: 'asc', id: 'asc' } })
+}
+
+/** A customer the actor may see; another scope's customer answers like a missing one (its existence is not confirmed). */
+export async function getCustomer(em: SqlEntityManager, actor: Actor, id: string): Promise<Customer> {
+  const customer = actorMaySee(actor, id) ? await em.findOne(Customer, { id }) : null
   if (!customer) throw new PunchgateError('PG_ERR_NOT_FOUND', `No customer ${id}.`)
   return customer
 }
 
 export async function patchCustomer(em: SqlEntityManager, actor: Actor, id: string, patch: CustomerPatch, now: Date): Promise<Customer> {
   return em.transactional(async (tem) => {
-    const customer = await getCustomer(tem, id)
+    const customer = await getCustomer(tem, actor, id)
     const before = wrap(customer).toObject()
     const { provisioning, ociOptions, ...rest } = patch
     Object.assign(customer, rest)
@@ -64,7 +73,7 @@ export async function patchCustomer(em: SqlEntityManager, actor: Actor, id: stri
       customer.ociOptions = merged
     }
     customer.updatedAt = now
-    audit(tem, actor, { action: 'customer.update', targetType: 'customer', targetId: id, before, after: wrap(customer).toObject() }, now)
+    audit(tem, actor, { action: 'customer.update', targetType: 'customer', targetId: id, customerId: id, before, after: wrap(customer).toObject() }, now)
     return customer
   })
 }
@@ -78,7 +87,7 @@ export async function addCredential(
   now: Date,
 ): Promise<Credential> {
   return em.transactional(async (tem) => {
-    await getCustomer(tem, customerId)
+    await getCustomer(tem, actor, customerId)
     const [domain, identity, secret] =
       input.protocol === 'cxml'
         ? [input.domain.toLowerCase(), input.identity, input.sharedSecret]
@@ -94,24 +103,24 @@ export async function addCredential(
       secretHash: hasher.hash(secret), createdAt: now, revokedAt: null,
     })
     audit(tem, actor, {
-      action: 'credential.create', targetType: 'customer', targetId: customerId,
+      action: 'credential.create', targetType: 'customer', targetId: customerId, customerId,
       after: { credentialId: credential.id, protocol: input.protocol, domain, identity },
     }, now)
     return credential
   })
 }
 
-export async function listCredentials(em: SqlEntityManager, customerId: string): Promise<Credential[]> {
-  await getCustomer(em, customerId)
+export async function listCredentials(em: SqlEntityManager, actor: Actor, customerId: string): Promise<Credential[]> {
+  await getCustomer(em, actor, customerId)
   return em.find(Credential, { customerId }, { orderBy: { createdAt: 'asc' } })
 }
 
 export async function revokeCredential(em: SqlEntityManager, actor: Actor, customerId: string, credentialId: string, now: Date): Promise<Credential> {
   return em.transactional(async (tem) => {
-    const credential = await tem.findOne(Credential, { id: credentialId, customerId })
+    const credential = actorMaySee(actor, customerId) ? await tem.findOne(Credential, { id: credentialId, customerId }) : null
     if (!credential) throw new PunchgateError('PG_ERR_NOT_FOUND', `No credential ${credentialId} on customer ${customerId}.`)
     credential.revokedAt ??= now
-    audit(tem, actor, { action: 'credential.revoke', targetType: 'customer', targetId: customerId, after: { credentialId } }, now)
+    audit(tem, actor, { action: 'credential.revoke', targetType: 'customer', targetId: customerId, customerId, after: { credentialId } }, now)
     return credential
   })
 }

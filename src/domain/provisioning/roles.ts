@@ -25,21 +25,25 @@ export const roleView = (r: CustomerRole, userCount?: number): RoleView => ({
   updatedAt: r.updatedAt.toISOString(),
 })
 
-export async function listRoles(em: SqlEntityManager, customerId: string): Promise<RoleView[]> {
-  await getCustomer(em, customerId)
+export async function listRoles(em: SqlEntityManager, actor: Actor, customerId: string): Promise<RoleView[]> {
+  await getCustomer(em, actor, customerId)
   const roles = await em.find(CustomerRole, { customerId }, { orderBy: { nameKey: 'asc' } })
   const counts = await userCounts(em, [customerId])
   return roles.map((r) => roleView(r, counts.get(`${customerId}:${r.nameKey}`) ?? 0))
 }
 
-/** Roles across customers, oldest first: the review queue (`status=pending`). */
+/** Roles across the actor's customers, oldest first: the review queue (`status=pending`). */
 export async function listRolesAcrossCustomers(
   em: SqlEntityManager,
+  actor: Actor,
   query: { status?: 'mapped' | 'pending'; limit: number },
 ) {
   const roles = await em.find(
     CustomerRole,
-    query.status ? { status: query.status } : {},
+    {
+      ...(query.status ? { status: query.status } : {}),
+      ...(actor.customerIds === null ? {} : { customerId: { $in: [...actor.customerIds] } }),
+    },
     { orderBy: { createdAt: 'asc', id: 'asc' }, limit: query.limit },
   )
   const customerIds = [...new Set(roles.map((r) => r.customerId))]
@@ -65,7 +69,7 @@ export async function putRole(
   now: Date,
 ): Promise<RoleView> {
   return em.transactional(async (tem) => {
-    await getCustomer(tem, customerId)
+    await getCustomer(tem, actor, customerId)
     const nameKey = name.toLowerCase()
     // Catalog order, without duplicates: the same mapping always reads the same.
     const permissions = PERMISSION_NAMES.filter((p) => input.permissions.includes(p))
@@ -85,7 +89,7 @@ export async function putRole(
     }
     await flushOrConflict(tem, name)
     const after = roleView(role)
-    audit(tem, actor, { action: 'role.map', targetType: 'customer', targetId: customerId, before, after }, now)
+    audit(tem, actor, { action: 'role.map', targetType: 'customer', targetId: customerId, customerId, before, after }, now)
     return after
   })
 }
@@ -93,7 +97,7 @@ export async function putRole(
 /** Deletes a mapping. Users with the role meet their customer's unknown-role policy next time. */
 export async function deleteRole(em: SqlEntityManager, actor: Actor, customerId: string, name: string, now: Date): Promise<void> {
   await em.transactional(async (tem) => {
-    const customer = await getCustomer(tem, customerId)
+    const customer = await getCustomer(tem, actor, customerId)
     const role = await tem.findOne(CustomerRole, { customerId, nameKey: name.toLowerCase() }, { lockMode: LockMode.PESSIMISTIC_WRITE })
     if (!role) throw new PunchgateError('PG_ERR_NOT_FOUND', `${customer.name} has no role "${name}".`)
     const { defaultRole } = parsePolicy(customer.provisioning)
@@ -104,7 +108,7 @@ export async function deleteRole(em: SqlEntityManager, actor: Actor, customerId:
           'Make another role the default first (PATCH /api/customers/:id with provisioning.defaultRole).',
       )
     }
-    audit(tem, actor, { action: 'role.delete', targetType: 'customer', targetId: customerId, before: roleView(role), after: null }, now)
+    audit(tem, actor, { action: 'role.delete', targetType: 'customer', targetId: customerId, customerId, before: roleView(role), after: null }, now)
     tem.remove(role)
   })
 }

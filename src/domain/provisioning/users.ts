@@ -2,7 +2,7 @@ import type { SqlEntityManager } from '@mikro-orm/postgresql'
 import type { UserListQuery, UserView } from './user-view.ts'
 import { PunchgateError } from '../../errors/index.ts'
 import { BuyerUser } from '../../persistence/entities/index.ts'
-import { audit, type Actor } from '../audit/audit.ts'
+import { actorMaySee, audit, type Actor } from '../audit/audit.ts'
 import { getCustomer } from '../customers/manage.ts'
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null)
@@ -33,8 +33,8 @@ export const userView = (u: BuyerUser): UserView => ({
 const likeTerm = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 /** A customer's users, oldest first. Filter values go in as query parameters, never spliced into SQL. */
-export async function listUsers(em: SqlEntityManager, customerId: string, query: UserListQuery): Promise<UserView[]> {
-  await getCustomer(em, customerId)
+export async function listUsers(em: SqlEntityManager, actor: Actor, customerId: string, query: UserListQuery): Promise<UserView[]> {
+  await getCustomer(em, actor, customerId)
   const qb = em.createQueryBuilder(BuyerUser, 'u').where({ customerId })
   if (query.status) qb.andWhere({ status: query.status })
   if (query.role) {
@@ -63,7 +63,8 @@ export async function setUserStatus(
 ): Promise<UserView> {
   return em.transactional(async (tem) => {
     const user = await tem.findOne(BuyerUser, { id: userId })
-    if (!user) throw new PunchgateError('PG_ERR_NOT_FOUND', `No buyer user ${userId}.`)
+    // Another scope's user answers like a missing one: its existence is not confirmed.
+    if (!user || !actorMaySee(actor, user.customerId)) throw new PunchgateError('PG_ERR_NOT_FOUND', `No buyer user ${userId}.`)
     const snapshot = () => ({ customerId: user.customerId, uniqueName: user.uniqueName, status: user.status })
     const before = snapshot()
     if (user.status !== status) {
@@ -72,7 +73,7 @@ export async function setUserStatus(
     }
     audit(tem, actor, {
       action: status === 'disabled' ? 'user.disable' : 'user.enable',
-      targetType: 'user', targetId: user.id, before, after: snapshot(), ...(reason ? { reason } : {}),
+      targetType: 'user', targetId: user.id, customerId: user.customerId, before, after: snapshot(), ...(reason ? { reason } : {}),
     }, now)
     return userView(user)
   })

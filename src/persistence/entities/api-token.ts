@@ -8,6 +8,8 @@ export class ApiToken {
   name!: string
   role!: ApiRole
   tokenHash!: string
+  /** The customers the token may see and act on; null: every customer. */
+  customerIds?: string[] | null
   createdAt!: Date
   revokedAt?: Date | null
 }
@@ -20,6 +22,7 @@ export const ApiTokenSchema = new EntitySchema<ApiToken>({
     name: { type: 'string', length: 200 },
     role: { type: 'string', length: 20 },
     tokenHash: { type: 'string', length: 64, unique: true },
+    customerIds: { type: 'json', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     revokedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
   },

@@ -8,6 +8,8 @@ export class AuditEntry {
   action!: string
   targetType!: string
   targetId!: string
+  /** The customer the target belongs to, if any: a customer-scoped reader sees only these entries. */
+  customerId?: string | null
   before?: unknown
   after?: unknown
   reason?: string | null
@@ -16,7 +18,7 @@ export class AuditEntry {
 export const AuditEntrySchema = new EntitySchema<AuditEntry>({
   class: AuditEntry,
   tableName: 'audit_log',
-  indexes: [{ properties: ['targetType', 'targetId'] }, { properties: ['at'] }],
+  indexes: [{ properties: ['targetType', 'targetId'] }, { properties: ['at'] }, { properties: ['customerId', 'at'] }],
   properties: {
     id: { type: 'bigint', primary: true, autoincrement: true },
     at: { type: 'Date', columnType: 'timestamptz' },
@@ -24,6 +26,7 @@ export const AuditEntrySchema = new EntitySchema<AuditEntry>({
     action: { type: 'string', length: 60 },
     targetType: { type: 'string', length: 40 },
     targetId: { type: 'string', length: 200 },
+    customerId: { type: 'uuid', nullable: true },
     before: { type: 'json', nullable: true },
     after: { type: 'json', nullable: true },
     reason: { type: 'text', nullable: true },

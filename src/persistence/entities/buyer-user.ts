@@ -29,7 +29,14 @@ export const BuyerUserSchema = new EntitySchema<BuyerUser>({
   class: BuyerUser,
   tableName: 'buyer_users',
   uniques: [{ properties: ['customerId', 'uniqueName'] }],
-  indexes: [{ properties: ['customerId', 'email'] }],
+  indexes: [
+    { properties: ['customerId', 'email'] },
+    // The session search's buyer text: the start of each, ignoring case (Migration20261130000100_journal_search).
+    ...['email', 'unique_name', 'display_name', 'last_name'].map((column) => ({
+      name: `buyer_users_${column}_prefix_index`,
+      expression: `create index if not exists "buyer_users_${column}_prefix_index" on "buyer_users" (lower("${column}") text_pattern_ops)`,
+    })),
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     customerId: foreignKey({ entity: 'Customer', column: 'customer_id', onDelete: 'cascade' }),

@@ -16,6 +16,10 @@ export class Customer {
   cartTransport!: 'cxml-urlencoded' | 'cxml-base64'
   /** Per-customer OCI cart-return options (unit system, optional fields, charset). */
   ociOptions!: Record<string, unknown>
+  /** Days the raw payloads of its requests are kept (src/domain/retention). */
+  retentionDays!: number
+  /** Support tier: 1 (respond within 2 h), 2 (4 h), 3 (24 h); src/domain/customers/sla.ts. */
+  slaTier!: 1 | 2 | 3
   createdAt!: Date
   updatedAt!: Date
 }
@@ -23,6 +27,10 @@ export class Customer {
 export const CustomerSchema = new EntitySchema<Customer>({
   class: Customer,
   tableName: 'customers',
+  checks: [
+    { name: 'customers_retention_days_check', expression: '"retention_days" >= 1 and "retention_days" <= 3650' },
+    { name: 'customers_sla_tier_check', expression: '"sla_tier" = any (array[1, 2, 3])' },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     name: { type: 'string', length: 200 },
@@ -33,6 +41,8 @@ export const CustomerSchema = new EntitySchema<Customer>({
     returnUrlHosts: { type: 'json' },
     cartTransport: { type: 'string', length: 20 },
     ociOptions: { type: 'json' },
+    retentionDays: { type: 'integer', default: 90 },
+    slaTier: { type: 'smallint', default: 3 },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },
   },

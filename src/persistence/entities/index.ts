@@ -1,3 +1,4 @@
+import { AgentAccountSchema } from './agent-account.ts'
 import { ApiTokenSchema } from './api-token.ts'
 import { AuditEntrySchema } from './audit-entry.ts'
 import { BuyerUserSchema } from './buyer-user.ts'
@@ -28,8 +29,10 @@ export const entities = [
   ContractPriceSchema,
   ShopCartLineSchema,
   SingleUseKeySchema,
+  AgentAccountSchema,
 ]
 
+export * from './agent-account.ts'
 export * from './api-token.ts'
 export * from './audit-entry.ts'
 export * from './buyer-user.ts'

@@ -26,17 +26,24 @@ export class JournalEntry {
   responseBody?: string | null
   durationMs!: number
   remoteIp?: string | null
+  /** When retention removed the raw payloads (request and response bodies, the query string). */
+  payloadPurgedAt?: Date | null
 }
 
 export const JournalEntrySchema = new EntitySchema<JournalEntry>({
   class: JournalEntry,
   tableName: 'journal_entries',
   indexes: [
-    { properties: ['at'] },
+    // Support's lists, newest first by (at, id): Migration20261130000100_journal_search.
+    { properties: ['at', 'id'] },
     { properties: ['sessionId'] },
-    { properties: ['customerId', 'at'] },
+    { properties: ['customerId', 'at', 'id'] },
+    { name: 'journal_entries_not_ok_index', expression: `create index if not exists "journal_entries_not_ok_index" on "journal_entries" ("outcome", "at", "id") where "outcome" <> 'ok'` },
+    { name: 'journal_entries_error_code_index', expression: 'create index if not exists "journal_entries_error_code_index" on "journal_entries" ("error_code", "at", "id") where "error_code" is not null' },
     { properties: ['payloadId'] },
     { properties: ['requestId'] },
+    // What retention still has to purge, per customer and age (src/persistence/retention-store.ts).
+    { name: 'journal_entries_unpurged_index', expression: 'create index if not exists "journal_entries_unpurged_index" on "journal_entries" ("customer_id", "at") where "payload_purged_at" is null' },
   ],
   properties: {
     id: { type: 'bigint', primary: true, autoincrement: true },
@@ -59,5 +66,6 @@ export const JournalEntrySchema = new EntitySchema<JournalEntry>({
     responseBody: { type: 'text', nullable: true },
     durationMs: { type: 'integer' },
     remoteIp: { type: 'string', length: 100, nullable: true },
+    payloadPurgedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
   },
 })

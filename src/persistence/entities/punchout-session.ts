@@ -53,7 +53,17 @@ export class PunchoutSession {
 export const PunchoutSessionSchema = new EntitySchema<PunchoutSession>({
   class: PunchoutSession,
   tableName: 'punchout_sessions',
-  indexes: [{ properties: ['customerId', 'createdAt'] }, { properties: ['status', 'createdAt'] }],
+  // Support's lists, newest first by (createdAt, id): Migration20261130000100_journal_search.
+  indexes: [
+    { properties: ['createdAt', 'id'] },
+    { properties: ['customerId', 'createdAt', 'id'] },
+    { properties: ['status', 'createdAt', 'id'] },
+    { properties: ['userId', 'createdAt', 'id'] },
+    { properties: ['payloadId'] },
+    { name: 'punchout_sessions_failure_code_index', expression: 'create index if not exists "punchout_sessions_failure_code_index" on "punchout_sessions" ("failure_code", "created_at", "id") where "failure_code" is not null' },
+    { name: 'punchout_sessions_failed_index', expression: `create index if not exists "punchout_sessions_failed_index" on "punchout_sessions" ("customer_id", "created_at", "id") where "status" = 'failed'` },
+    { name: 'punchout_sessions_buyer_cookie_index', expression: 'create index if not exists "punchout_sessions_buyer_cookie_index" on "punchout_sessions" using hash ("buyer_cookie")' },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     customerId: foreignKey({ entity: 'Customer', column: 'customer_id', onDelete: 'no action' }),

@@ -71,7 +71,7 @@ t.test('cart return for an OCI session', async (t) => {
     t.equal(session.status, 'cart_returned')
     const cart = await em().findOneOrFail(Cart, { sessionId: sid })
     t.equal(cart.transport, 'oci')
-    t.equal(JSON.parse(cart.document).length, formInputs(res.body).length)
+    t.equal(JSON.parse(cart.document!).length, formInputs(res.body).length)
     const entry = await em().findOneOrFail(JournalEntry, { sessionId: sid, channel: 'cart' })
     t.equal(entry.customerId, customer.id)
   })

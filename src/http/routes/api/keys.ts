@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { requireEveryCustomer } from '../../../domain/accounts/scope.ts'
 import { audit } from '../../../domain/audit/audit.ts'
 import type { RouteContext } from '../index.ts'
 
@@ -19,16 +20,18 @@ export async function keyRoutes(app: FastifyInstance, ctx: RouteContext): Promis
   const { keys, now } = ctx.deps
 
   api.post('/keys/rotate', {
-    onRequest: ctx.auth('write'),
+    onRequest: ctx.auth('manage'),
     schema: {
       tags: ['keys'], summary: 'Rotate the assertion signing key; the old key stays in the JWKS until its assertions have expired',
       response: { 200: rotatedKeySchema },
     },
   }, async (request) => {
+    // Every customer's assertions are signed with it.
+    requireEveryCustomer(request.actor!, 'rotate the signing key')
     const at = now()
     const { key, retired } = await keys.rotate((tem, created, retiredKids) =>
       audit(tem, request.actor!, {
-        action: 'key.rotate', targetType: 'signing-key', targetId: created.kid,
+        action: 'key.rotate', targetType: 'signing-key', targetId: created.kid, customerId: null,
         before: { activeKids: retiredKids }, after: { activeKid: created.kid },
       }, at))
     return {

@@ -23,10 +23,10 @@ export async function roleRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   api.get('/customers/:id/roles', {
     onRequest: ctx.auth('read'),
     schema: { tags, summary: "A customer's roles, mapped or pending review", params: idParamsSchema, response: { 200: z.array(roleSchema) } },
-  }, async (request) => listRoles(request.em, request.params.id))
+  }, async (request) => listRoles(request.em, request.actor!, request.params.id))
 
   api.put('/customers/:id/roles/:role', {
-    onRequest: ctx.auth('write'),
+    onRequest: ctx.auth('manage'),
     schema: {
       tags, summary: 'Map or remap a role (case-insensitive name); a pending role becomes mapped',
       params: roleParamsSchema, body: roleInputSchema, response: { 200: roleSchema },
@@ -34,7 +34,7 @@ export async function roleRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   }, async (request) => putRole(request.em, request.actor!, request.params.id, request.params.role, request.body, now()))
 
   api.delete('/customers/:id/roles/:role', {
-    onRequest: ctx.auth('write'),
+    onRequest: ctx.auth('manage'),
     schema: { tags, summary: "Delete a role mapping (never the customer's default role)", params: roleParamsSchema, response: { 204: z.null() } },
   }, async (request, reply) => {
     await deleteRole(request.em, request.actor!, request.params.id, request.params.role, now())
@@ -44,5 +44,5 @@ export async function roleRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   api.get('/roles', {
     onRequest: ctx.auth('read'),
     schema: { tags, summary: 'Roles across customers, oldest first (status=pending: the review queue)', querystring: roleListQuerySchema, response: { 200: z.array(customerRoleSchema) } },
-  }, async (request) => listRolesAcrossCustomers(request.em, request.query))
+  }, async (request) => listRolesAcrossCustomers(request.em, request.actor!, request.query))
 }

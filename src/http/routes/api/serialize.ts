@@ -5,6 +5,7 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null)
 export const customerView = (c: Customer) => ({
   id: c.id, name: c.name, slug: c.slug, tier: c.tier, identityProfile: c.identityProfile, provisioning: c.provisioning,
   returnUrlHosts: c.returnUrlHosts, cartTransport: c.cartTransport, ociOptions: c.ociOptions,
+  retentionDays: c.retentionDays, slaTier: c.slaTier,
   createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
 })
 
@@ -14,5 +15,5 @@ export const credentialView = (c: Credential) => ({
 })
 
 export const tokenView = (t: ApiToken) => ({
-  id: t.id, name: t.name, role: t.role, createdAt: t.createdAt.toISOString(), revokedAt: iso(t.revokedAt),
+  id: t.id, name: t.name, role: t.role, customerIds: t.customerIds ?? null, createdAt: t.createdAt.toISOString(), revokedAt: iso(t.revokedAt),
 })

@@ -18,15 +18,15 @@ export async function userRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       tags, summary: "A customer's buyer users; q searches unique name, email and display name",
       params: idParamsSchema, querystring: userListQuerySchema, response: { 200: z.array(userSchema) },
     },
-  }, async (request) => listUsers(request.em, request.params.id, request.query))
+  }, async (request) => listUsers(request.em, request.actor!, request.params.id, request.query))
 
   api.post('/users/:id/disable', {
-    onRequest: ctx.auth('write'),
+    onRequest: ctx.auth('operate'),
     schema: { tags, summary: "Disable a buyer user: their next punchout is refused (403)", params: idParamsSchema, body: userStatusBodySchema, response: { 200: userSchema } },
   }, async (request) => setUserStatus(request.em, request.actor!, request.params.id, 'disabled', request.body?.reason, now()))
 
   api.post('/users/:id/enable', {
-    onRequest: ctx.auth('write'),
+    onRequest: ctx.auth('operate'),
     schema: { tags, summary: 'Re-enable a disabled buyer user', params: idParamsSchema, body: userStatusBodySchema, response: { 200: userSchema } },
   }, async (request) => setUserStatus(request.em, request.actor!, request.params.id, 'active', request.body?.reason, now()))
 }
