@@ -5,6 +5,8 @@ export { cartItemSchema, type CartItemInput } from '../../src/domain/carts/cart-
 
 export const cartReturnSchema = z.object({
   items: z.array(cartItemSchema).max(2000),
+  /** The storefront's currency: what an empty cart is returned in when nothing else says. */
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR').optional(),
 })
 export type CartReturnInput = z.infer<typeof cartReturnSchema>
 

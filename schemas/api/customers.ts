@@ -18,6 +18,9 @@ export const customerSchema = z.object({
   ociOptions: z.record(z.string(), z.unknown()),
   retentionDays: z.number().int(),
   slaTier: z.literal(SLA_TIERS),
+  /** Percent; a price deviating by no more is no mismatch. */
+  priceTolerance: z.number(),
+  pricePolicy: z.enum(['record', 'refuse']),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 })

@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.ts'
 import type { PunchoutStore } from '../persistence/punchout-store.ts'
 import type { AssertionSigner } from './federation/assertion.ts'
+import type { PriceBooks } from './pricing/store.ts'
 import type { KeyRing } from './federation/key-ring.ts'
 import type { SecretHasher } from './security/secrets.ts'
 import type { StorefrontAdapter } from './storefront/storefront.ts'
@@ -18,6 +19,8 @@ export interface Deps {
   storefront: StorefrontAdapter
   /** The reads and the one write of the hot paths (setup, start link, cart return). */
   store: PunchoutStore
+  /** The prices a cart return checks its lines against (src/domain/pricing). */
+  prices: PriceBooks
   /** The clock: injected so expiry is testable without sleeping. */
   now(): Date
 }

@@ -11,6 +11,7 @@ import type { Deps } from '../domain/deps.ts'
 import type { StorefrontAdapter } from '../domain/storefront/storefront.ts'
 import { KeyRing } from '../domain/federation/key-ring.ts'
 import { loadSecretKey, SecretHasher } from '../domain/security/secrets.ts'
+import { sqlPriceBooks } from '../domain/pricing/store.ts'
 import { MEMORY, openDatabase, type Database } from '../persistence/database.ts'
 import { SqlPunchoutStore } from '../persistence/punchout-store.ts'
 import { bearerAuth } from './auth.ts'
@@ -26,6 +27,8 @@ import { agentRoutes } from './routes/api/agents.ts'
 import { auditRoutes } from './routes/api/audit.ts'
 import { customerRoutes } from './routes/api/customers.ts'
 import { keyRoutes } from './routes/api/keys.ts'
+import { orderRoutes } from './routes/api/orders.ts'
+import { priceRoutes } from './routes/api/prices.ts'
 import { roleRoutes } from './routes/api/roles.ts'
 import { sessionRoutes } from './routes/api/sessions.ts'
 import { tokenRoutes } from './routes/api/tokens.ts'
@@ -84,7 +87,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     const store = metrics ? metrics.observe(sqlStore) : sqlStore
     registerJournal(app, store)
     const signer = await registerFederation(app, config, keys)
-    const deps: Deps = { config, hasher, keys, signer, store, storefront: storefrontFor(config), now }
+    const deps: Deps = { config, hasher, keys, signer, store, prices: sqlPriceBooks(() => db.orm.em.fork()), storefront: storefrontFor(config), now }
     await app.register(swagger, {
       openapi: {
         info: { title: 'Punchgate API', version: '0.1.0', description: 'Admin and storefront API of the Punchgate punchout gateway.' },
@@ -132,6 +135,7 @@ async function registerRoutes(app: FastifyInstance, ctx: RouteContext): Promise<
   await app.register(startRoutes, ctx)
   await app.register(cartRoutes, ctx)
   await app.register(customerRoutes, { ...ctx, prefix: '/api' })
+  await app.register(priceRoutes, { ...ctx, prefix: '/api' })
   await app.register(tokenRoutes, { ...ctx, prefix: '/api' })
   await app.register(roleRoutes, { ...ctx, prefix: '/api' })
   await app.register(userRoutes, { ...ctx, prefix: '/api' })
@@ -139,6 +143,7 @@ async function registerRoutes(app: FastifyInstance, ctx: RouteContext): Promise<
   await app.register(agentRoutes, { ...ctx, prefix: '/api' })
   await app.register(auditRoutes, { ...ctx, prefix: '/api' })
   await app.register(sessionRoutes, { ...ctx, prefix: '/api' })
+  await app.register(orderRoutes, { ...ctx, prefix: '/api' })
   await app.register(registerBuiltinStorefront, {
     deps: ctx.deps,
     commitAnswer: (request, reply, answer, plan, link) => commitAnswer(ctx.deps.store, request, reply, answer, plan, link),

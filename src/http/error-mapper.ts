@@ -5,6 +5,7 @@ import { ERRORS, PunchgateError, isPunchgateError, type ErrorCode } from '../err
 import { buildStatusResponse, newPayloadId } from '../protocols/cxml/build.ts'
 import { errorPage } from '../web/html.ts'
 import { DecisionNotWritten, redactPath } from './journal.ts'
+import { unacceptedMediaType } from './raw-body.ts'
 
 /** How a route answers: cXML clients get cXML, browsers a page, API clients JSON. */
 export type Surface = 'cxml' | 'html' | 'json'
@@ -24,8 +25,11 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   PG_ERR_RETURN_URL_REFUSED: 'Return address refused',
 }
 
-/** Turns anything thrown into a PunchgateError: the one place errors meet the wire. */
-export function toPunchgateError(err: unknown): PunchgateError {
+/**
+ * Turns anything thrown into a PunchgateError: the one place errors meet the wire. The request,
+ * where there is one, lets a refusal name what was actually sent (its Content-Type).
+ */
+export function toPunchgateError(err: unknown, request?: Pick<FastifyRequest, 'headers'>): PunchgateError {
   if (isPunchgateError(err)) return err
   const e = err as FastifyError
   if (hasZodFastifySchemaValidationErrors(e)) {
@@ -36,7 +40,7 @@ export function toPunchgateError(err: unknown): PunchgateError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new PunchgateError('PG_ERR_BODY_TOO_LARGE', 'The body is larger than this endpoint accepts.')
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new PunchgateError('PG_ERR_MEDIA_TYPE', `Content-Type ${JSON.stringify(String(e.message).split(': ').pop())} is not accepted here.`)
+      return new PunchgateError('PG_ERR_MEDIA_TYPE', unacceptedMediaType(request?.headers['content-type']))
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new PunchgateError('PG_ERR_API_VALIDATION', e.message)
@@ -64,7 +68,7 @@ function isDatabaseUnavailable(e: { code?: string; name?: string }): boolean {
 }
 
 export function registerErrorMapper(app: FastifyInstance): void {
-  app.setErrorHandler((err, request, reply) => sendError(request, reply, toPunchgateError(err)))
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, toPunchgateError(err, request)))
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new PunchgateError('PG_ERR_NOT_FOUND', `No route ${request.method} ${redactPath(request.url.split('?')[0]!)}.`)),
   )

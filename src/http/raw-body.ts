@@ -10,3 +10,21 @@ export function registerRawBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'buffer' }, keepBytes)
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, keepBytes)
 }
+
+/** Longest media type quoted back: enough for any registered type, not a place to echo a payload. */
+const MAX_QUOTED_TYPE = 100
+
+/**
+ * The text of a 415 for a body no parser accepts, naming the media type actually sent (its
+ * parameters — boundary, start, charset — left out). `multipart/related` is how cXML travels with
+ * attachments (cXML User's Guide, "Attachments"); it gets its own, plain explanation.
+ */
+export function unacceptedMediaType(contentType: string | undefined): string {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type === '') return 'A body without a Content-Type is not accepted here; send cXML as text/xml or application/xml.'
+  if (type === 'multipart/related') {
+    return 'multipart/related (cXML with attachments) is not accepted here yet; send the cXML document alone as text/xml or application/xml.'
+  }
+  const quoted = type.length > MAX_QUOTED_TYPE ? `${type.slice(0, MAX_QUOTED_TYPE)}…` : type
+  return `Content-Type ${JSON.stringify(quoted)} is not accepted here.`
+}

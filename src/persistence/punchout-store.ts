@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql'
 import {
-  BuyerUser, Cart, Customer, CustomerRole, JournalEntry, PunchoutSession, SessionEvent, type SessionStatus,
+  BuyerUser, Cart, Customer, CustomerRole, JournalEntry, Order, OrderLine, PunchoutSession, SessionEvent, type OrderStatus, type SessionStatus,
 } from './entities/index.ts'
 import { RowMapper, type Statement } from './rows.ts'
 import { knexSql, type Sql } from './sql.ts'
@@ -27,6 +27,11 @@ export interface WritePlan {
   pendingRoles?: CustomerRole[]
   events?: Array<Omit<SessionEvent, 'id'>>
   cart?: Cart
+  /**
+   * Gate: an order, inserted only if the customer has no order with its payloadID (nor, for a
+   * `new`, its orderID). It references the plan's journal row, which holds the raw document.
+   */
+  newOrder?: { row: Omit<Order, 'journalEntryId'>; lines: OrderLine[]; supersede?: { from: readonly OrderStatus[]; status: OrderStatus } }
 }
 
 export type JournalRow = Omit<JournalEntry, 'id'>
@@ -60,12 +65,31 @@ export interface StartContext {
   user?: BuyerUser
 }
 
+/** What an OrderRequest's decision reads: its own payloadID, its orderID, the session its lines name. */
+export interface OrderLookup {
+  customerId: string
+  payloadId: string
+  orderId: string
+  sessionId?: string
+}
+
+export interface OrderContext {
+  /** The order stored under this payloadID: the request is a repeat. */
+  samePayload?: Order
+  /** Earlier documents of this orderID, newest first (by time, then journal order). */
+  sameOrderId: Order[]
+  /** The linked session (of this customer only) and its latest returned cart. */
+  session?: PunchoutSession
+  cart?: Cart
+}
+
 /** The reads and the one write of the hot paths (setup, start link, cart return). */
 export interface PunchoutStore {
   credentials(protocol: 'cxml' | 'oci', presented: ReadonlyArray<{ domain: string; identity: string }>): Promise<CredentialMatch[]>
   buyer(lookup: BuyerLookup): Promise<BuyerContext>
   sessionByStartToken(tokenHash: string): Promise<StartContext | undefined>
   session(sessionId: string): Promise<{ session: PunchoutSession; customer: Customer } | undefined>
+  orderContext(lookup: OrderLookup): Promise<OrderContext>
   /** Writes the plan and the journal row in one statement; false when the plan's gate did not open. */
   commit(plan: WritePlan, journal: JournalRow): Promise<boolean>
 }
@@ -85,6 +109,8 @@ export class SqlPunchoutStore implements PunchoutStore {
       session: new RowMapper<PunchoutSession>(meta.get('PunchoutSession')),
       event: new RowMapper<SessionEvent>(meta.get('SessionEvent')),
       cart: new RowMapper<Cart>(meta.get('Cart')),
+      order: new RowMapper<Order>(meta.get('Order')),
+      orderLine: new RowMapper<OrderLine>(meta.get('OrderLine')),
       journal: new RowMapper<JournalEntry>(meta.get('JournalEntry')),
     }
   }
@@ -150,6 +176,23 @@ export class SqlPunchoutStore implements PunchoutStore {
     return row ? { session: this.map.session.fromJson(row.session), customer: this.map.customer.fromJson(row.customer) } : undefined
   }
 
+  async orderContext(lookup: OrderLookup): Promise<OrderContext> {
+    const [row] = await this.sql.rows<{ same_payload: Record<string, unknown> | null; same_order: Array<Record<string, unknown>>; session: Record<string, unknown> | null; cart: Record<string, unknown> | null }>(
+      `select (select row_to_json(o) from orders o where o.customer_id = ? and o.payload_id = ?) as same_payload,
+              (select coalesce(json_agg(row_to_json(o) order by o.created_at desc, o.journal_entry_id desc), '[]'::json) from orders o where o.customer_id = ? and o.order_id = ?) as same_order,
+              (select row_to_json(s) from punchout_sessions s where s.id = ? and s.customer_id = ?) as session,
+              (select row_to_json(c) from carts c join punchout_sessions s on s.id = c.session_id
+                where c.session_id = ? and s.customer_id = ? order by c.created_at desc limit 1) as cart`,
+      [lookup.customerId, lookup.payloadId, lookup.customerId, lookup.orderId, lookup.sessionId ?? null, lookup.customerId, lookup.sessionId ?? null, lookup.customerId],
+    )
+    return {
+      ...(row!.same_payload ? { samePayload: this.map.order.fromJson(row!.same_payload) } : {}),
+      sameOrderId: row!.same_order.map((o) => this.map.order.fromJson(o)),
+      ...(row!.session ? { session: this.map.session.fromJson(row!.session) } : {}),
+      ...(row!.cart ? { cart: this.map.cart.fromJson(row!.cart) } : {}),
+    }
+  }
+
   async commit(plan: WritePlan, journal: JournalRow): Promise<boolean> {
     const statement = this.compose(plan, journal)
     const run = async (sql: Sql) => (await sql.rows<{ applied: number }>(statement.text, statement.params))[0]!.applied > 0
@@ -182,8 +225,12 @@ export class SqlPunchoutStore implements PunchoutStore {
     }
     if (plan.events?.length) writes.push(this.events(plan.events, gated))
     if (plan.cart) writes.push(map.cart.insert(plan.cart, gated))
-    writes.push(map.journal.insert(journal, gated))
-    const ctes = [...(gate ? [{ name: 'g', ...gate }] : []), ...writes.map((w, i) => ({ name: `w${i}`, ...w }))]
+    if (plan.newOrder) writes.push(...this.orderWrites(plan.newOrder, gated))
+    const journalRow = map.journal.insert(journal, gated)
+    writes.push(plan.newOrder ? withColumn(journalRow, 'id', JOURNAL_ID) : journalRow)
+    // The order references its journal row: the row's id is drawn first and used by both.
+    const drawn = plan.newOrder ? [{ name: 'j', text: `select nextval(pg_get_serial_sequence('journal_entries', 'id')) as id`, params: [] }] : []
+    const ctes = [...drawn, ...(gate ? [{ name: 'g', ...gate }] : []), ...writes.map((w, i) => ({ name: `w${i}`, ...w }))]
     return {
       text: `with ${ctes.map((c) => `${c.name} as (${c.text})`).join(',\n')}\nselect ${gate ? '(select count(*) from g)::int' : '1'} as applied`,
       params: ctes.flatMap((c) => c.params),
@@ -191,7 +238,12 @@ export class SqlPunchoutStore implements PunchoutStore {
   }
 
   private gate(plan: WritePlan): Statement | undefined {
-    if (plan.newUser && plan.transition) throw new Error('a write plan has at most one gate')
+    if ([plan.newUser, plan.transition, plan.newOrder].filter(Boolean).length > 1) throw new Error('a write plan has at most one gate')
+    if (plan.newOrder) {
+      const insert = withColumn(this.map.order.insert(plan.newOrder.row), 'journal_entry_id', JOURNAL_ID)
+      // No conflict target: a repeated payloadID and a second `new` of one orderID both lose.
+      return { text: `${insert.text} on conflict do nothing returning 1`, params: insert.params }
+    }
     if (plan.newUser) {
       const { row, unlessEmail } = plan.newUser
       const insert = this.map.user.insert(row, unlessEmail === undefined ? '' : ' where not exists (select 1 from buyer_users e where e.customer_id = ? and e.email = ? and not e.unidentified)')
@@ -209,6 +261,30 @@ export class SqlPunchoutStore implements PunchoutStore {
       return { text: `${claim.text} returning 1`, params: claim.params }
     }
     return undefined
+  }
+
+  /** The order's lines, and the earlier versions it replaces or cancels. */
+  private orderWrites(order: NonNullable<WritePlan['newOrder']>, gated: string): Statement[] {
+    const writes: Statement[] = []
+    if (order.lines.length) {
+      writes.push({
+        text: `insert into "order_lines" ("id", "order_id", "position", "line_number", "quantity", "sku", "auxiliary_id", "unit_price", "currency", "description", "unit_of_measure", "classification")
+               select l.id, l.order_id, l.position, l.line_number, l.quantity, l.sku, l.auxiliary_id, l.unit_price, l.currency, l.description, l.unit_of_measure, l.classification
+                 from jsonb_to_recordset(?::jsonb) as l(id uuid, order_id uuid, position int, line_number int, quantity numeric, sku text, auxiliary_id text, unit_price numeric, currency text, description text, unit_of_measure text, classification jsonb)${gated}`,
+        params: [JSON.stringify(order.lines.map((l) => ({
+          id: l.id, order_id: l.orderId, position: l.position, line_number: l.lineNumber ?? null, quantity: l.quantity, sku: l.sku, auxiliary_id: l.auxiliaryId ?? null,
+          unit_price: l.unitPrice ?? null, currency: l.currency ?? null, description: l.description ?? null, unit_of_measure: l.unitOfMeasure ?? null, classification: l.classification ?? null,
+        })))],
+      })
+    }
+    if (order.supersede) {
+      const { row, supersede } = order
+      writes.push({
+        text: `update "orders" set "status" = ? where "customer_id" = ? and "order_id" = ? and "id" <> ? and ${statusIn(supersede.from).text} and ${GATE_OPEN.text}`,
+        params: [supersede.status, row.customerId, row.orderId, row.id, ...statusIn(supersede.from).params],
+      })
+    }
+    return writes
   }
 
   private events(events: Array<Omit<SessionEvent, 'id'>>, gated: string): Statement {
@@ -230,7 +306,16 @@ function update<T extends object>(mapper: RowMapper<T>, id: string, set: Partial
   }
 }
 
-const statusIn = (from: readonly SessionStatus[]): Statement => ({ text: `"status" in (${from.map(() => '?').join(', ')})`, params: [...from] })
+const statusIn = (from: readonly string[]): Statement => ({ text: `"status" in (${from.map(() => '?').join(', ')})`, params: [...from] })
+
+/** The journal row id drawn before an order's statement (the `j` expression). */
+const JOURNAL_ID = '(select id from j)'
+
+/** An insert from RowMapper with one more column, set to an SQL expression. */
+function withColumn(insert: Statement, column: string, expression: string): Statement {
+  const text = insert.text.replace(/^(insert into "[^"]+" \()/, `$1"${column}", `).replace(') select ', `) select ${expression}, `)
+  return { text, params: insert.params }
+}
 
 /** Every write but the gate is conditional on it. */
 const GATE_OPEN: Statement = { text: 'exists (select 1 from g)', params: [] }

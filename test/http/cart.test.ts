@@ -4,7 +4,7 @@ import { buildTestApp } from '../helpers/app.ts'
 import { formInputs } from '../helpers/oci-form.ts'
 import { assertValidCxml } from '../helpers/cxml-dtd.ts'
 import { adminHeaders, addCredential, createCustomer } from '../helpers/fixtures.ts'
-import { returnCart, startedSession } from '../helpers/punchout.ts'
+import { returnCart, startedSession, storefrontHeaders } from '../helpers/punchout.ts'
 
 const ITEMS = [
   { sku: 'GLV-NIT-L', quantity: 2, unitPrice: 10.95, currency: 'EUR', description: 'Nitrile gloves, size L', unitOfMeasure: 'BX', classification: '46181504', leadTimeDays: 4, manufacturerName: 'Ansell', manufacturerPartId: 'TF-250-L' },
@@ -46,6 +46,17 @@ t.test('cart return for a cXML session', async (t) => {
     t.match(Buffer.from(entry.requestBody!).toString(), /GLV-NIT-L/)
   })
 
+  t.test('a test-mode punchout returns its cart in test mode; production stays production', async (t) => {
+    const test = await startedSession(app, { deploymentMode: 'test' })
+    const poom = (await returnCart(app, test.sid, ITEMS, 'application/json')).json().fields['cxml-urlencoded']
+    t.match(poom, /<Message deploymentMode="test">/)
+    await assertValidCxml(t, poom)
+    const production = await startedSession(app, { deploymentMode: 'production' })
+    const prodPoom = (await returnCart(app, production.sid, ITEMS, 'application/json')).json().fields['cxml-urlencoded']
+    t.match(prodPoom, /<Message>/)
+    t.notMatch(prodPoom, /deploymentMode/)
+  })
+
   t.test('answers JSON {action, fields} when asked', async (t) => {
     const { sid } = await startedSession(app)
     const res = await returnCart(app, sid, ITEMS, 'application/json')
@@ -69,6 +80,14 @@ t.test('cart return for a cXML session', async (t) => {
     const { sid } = await startedSession(app)
     const body = (await returnCart(app, sid, [], 'application/json')).json()
     await assertValidCxml(t, body.fields['cxml-urlencoded'])
+  })
+
+  t.test('an empty cart goes back in the currency the storefront names', async (t) => {
+    const { sid } = await startedSession(app)
+    const res = await app.inject({ method: 'POST', url: `/punchout/sessions/${sid}/cart`, headers: { ...storefrontHeaders, accept: 'application/json' }, payload: { items: [], currency: 'EUR' } })
+    t.match(res.json().fields['cxml-urlencoded'], /<Total>\s*<Money currency="EUR">0\.00<\/Money>\s*<\/Total>/)
+    const bad = await app.inject({ method: 'POST', url: `/punchout/sessions/${sid}/cart`, headers: storefrontHeaders, payload: { items: [], currency: 'euro' } })
+    t.equal(bad.statusCode, 400)
   })
 
   t.test('refuses without the storefront token, and journals it', async (t) => {
@@ -113,6 +132,32 @@ t.test('cart return for a cXML session', async (t) => {
     t.equal(mixed.json().code, 'PG_ERR_CART_INVALID')
     t.equal(await em().count(Cart, { sessionId: sid }), 0)
     t.equal((await em().findOneOrFail(PunchoutSession, { id: sid })).status, 'started')
+  })
+
+  t.test('precision: a quantity or price that cannot be sent as it is is refused, naming the line', async (t) => {
+    const { sid } = await startedSession(app)
+    for (const [bad, what] of [[{ ...ITEMS[1], quantity: 0.00001 }, /Cart line 2 \(SCR-M6-20\): quantity 0\.00001/], [{ ...ITEMS[1], unitPrice: 0.00005 }, /Cart line 2 \(SCR-M6-20\): unit price 0\.00005/]] as const) {
+      const res = await returnCart(app, sid, [ITEMS[0], bad])
+      t.equal(res.statusCode, 400)
+      t.equal(res.json().code, 'PG_ERR_CART_INVALID')
+      t.match(res.json().message, what)
+    }
+    t.equal(await em().count(Cart, { sessionId: sid }), 0)
+  })
+
+  t.test('precision: the total is the sum of the lines exactly as sent, in the currency\'s decimals', async (t) => {
+    const { sid } = await startedSession(app)
+    // Four-decimal prices and three-decimal quantities: the total comes from these very values.
+    const items = [{ ...ITEMS[1], quantity: 12.345, unitPrice: 100.0875 }, { ...ITEMS[1], sku: 'B', quantity: 0.001, unitPrice: 0.0001 }]
+    const poom = (await returnCart(app, sid, items, 'application/json')).json().fields['cxml-urlencoded']
+    t.match(poom, /quantity="12\.345"[\s\S]*<Money currency="EUR">100\.0875<\/Money>/)
+    t.match(poom, /quantity="0\.001"[\s\S]*<Money currency="EUR">0\.0001<\/Money>/)
+    // 12.345 × 100.0875 = 1235.5801875, + 0.0000001 → 1235.58
+    t.match(poom, /<Total>\s*<Money currency="EUR">1235\.58<\/Money>/)
+    const yen = await startedSession(app)
+    const jpy = (await returnCart(app, yen.sid, [{ ...ITEMS[0], currency: 'JPY', unitPrice: 1200, quantity: 3 }], 'application/json')).json().fields['cxml-urlencoded']
+    t.match(jpy, /<Total>\s*<Money currency="JPY">3600<\/Money>/)
+    await assertValidCxml(t, jpy)
   })
 
   t.test('refuses a session that has not started, and an unknown session', async (t) => {

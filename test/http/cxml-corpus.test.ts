@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { BuyerUser, PunchoutSession } from '../../src/persistence/entities/index.ts'
+import { BuyerUser, Order, PunchoutSession } from '../../src/persistence/entities/index.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { assertValidCxml } from '../helpers/cxml-dtd.ts'
 import { addCredential, adminHeaders, createCustomer, cxmlAnswer, fixture, postCxml } from '../helpers/fixtures.ts'
@@ -83,8 +83,18 @@ const CASES: Case[] = [
     },
   ]),
   ...[
-    ['coupa-orderrequest-new-1.2.014.xml', 'NetworkID', 'kasdflkjasdf', 'alsdkfjalksdjflaksjdfklj'],
-    ['generic-orderrequest-new-deploymenttest-multi-item.xml', 'NetworkId', 'inbound@prominate-platform.com', 'coyote'],
+    ['coupa-orderrequest-new-1.2.014.xml', 'NetworkID', 'kasdflkjasdf', 'alsdkfjalksdjflaksjdfklj', '3309'],
+    ['generic-orderrequest-new-deploymenttest-multi-item.xml', 'NetworkId', 'inbound@prominate-platform.com', 'coyote', 'DO1234'],
+  ].map(([file, domain, identity, sharedSecret, orderID]): Case => ({
+    file: file!,
+    credential: { domain: domain!, identity: identity!, sharedSecret: sharedSecret! },
+    expect: 200,
+    async check(t, body, { em, customerId }) {
+      t.equal(cxmlAnswer(body).text, 'OK')
+      t.equal(await em().count(Order, { customerId, orderId: orderID! }), 1, 'stored once')
+    },
+  })),
+  ...[
     ['officedepot-confirmation-request-detail.xml', 'NetworkID', 'AN01000000147', 'welcome'],
     ['generic-shipnotice-fulfill-dtd.xml', 'NetworkId', 'AN00000123', 'abracadabra'],
   ].map(([file, domain, identity, sharedSecret]): Case => ({
@@ -118,6 +128,11 @@ t.test('the corpus', async (t) => {
       t.equal(cxmlAnswer(res.body).code, c.expect, cxmlAnswer(res.body).detail)
       await assertValidCxml(t, res.body)
       await c.check?.(t, res.body, { em, customerId })
+      if (c.expect === 200 && /OrderRequest/.test(c.file)) {
+        const repeat = await postCxml(app, fixture(`cxml/${c.file}`), 'text/xml')
+        t.same(cxmlAnswer(repeat.body), cxmlAnswer(res.body), 'a repeat gets the same answer')
+        await c.check?.(t, repeat.body, { em, customerId })
+      }
     })
   }
 

@@ -2,6 +2,7 @@ import t from 'tap'
 import { JournalEntry, ShopCartLine } from '../../src/persistence/entities/index.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { formInputs } from '../helpers/oci-form.ts'
+import { assertValidCxml } from '../helpers/cxml-dtd.ts'
 import { addCredential, createCustomer } from '../helpers/fixtures.ts'
 import { seedCatalog, startedSession } from '../helpers/punchout.ts'
 import { enterShop } from '../helpers/shop.ts'
@@ -92,5 +93,49 @@ t.test('the built-in reference storefront', async (t) => {
     const ro = (await enterShop(app, inspect.loginPath)).page.body
     t.match(ro, /Read-only/)
     t.notMatch(ro, /Return cart to procurement/)
+  })
+
+  const knownLine = `<ItemOut quantity="4" lineNumber="1"><ItemID><SupplierPartID>PEN-BLU-12</SupplierPartID></ItemID><ItemDetail><UnitPrice><Money currency="EUR">3.90</Money></UnitPrice><Description xml:lang="en">Pens</Description><UnitOfMeasure>BX</UnitOfMeasure><Classification domain="UNSPSC">44121704</Classification></ItemDetail></ItemOut>`
+  const foreignLine = (currency = 'EUR', price = `<UnitPrice><Money currency="${currency}">12.3456</Money></UnitPrice>`) =>
+    `<ItemOut quantity="2.5" lineNumber="2"><ItemID><SupplierPartID>OLD-CAT-7</SupplierPartID><SupplierPartAuxiliaryID>po-77/2</SupplierPartAuxiliaryID></ItemID><ItemDetail>${price}<Description xml:lang="en">Retired widget &amp; bracket</Description><UnitOfMeasure>KGM</UnitOfMeasure><Classification domain="eCl@ss">27-02-01-01</Classification><ManufacturerPartID>W-7</ManufacturerPartID><ManufacturerName>Widgets Ltd</ManufacturerName></ItemDetail></ItemOut>`
+  const poomOf = (res: { body: string }) => (formInputs(res.body) as [[string, string]])[0][1]
+
+  t.test('edit: a line not in the catalog stays in the cart, marked, and goes back as it came', async (t) => {
+    const edit = await startedSession(app, { operation: 'edit', itemOut: knownLine + foreignLine() })
+    const { page, post } = await enterShop(app, edit.loginPath)
+    t.match(page.body, /<tr class="kept"><td>OLD-CAT-7<\/td><td>Retired widget &amp; bracket <span class="muted">\(not in this catalog/)
+    const back = await post('return')
+    t.equal(back.statusCode, 200)
+    const poom = poomOf(back)
+    await assertValidCxml(t, poom)
+    t.match(poom, /<ItemIn quantity="2\.5" lineNumber="2">\s*<ItemID>\s*<SupplierPartID>OLD-CAT-7<\/SupplierPartID>\s*<SupplierPartAuxiliaryID>po-77\/2<\/SupplierPartAuxiliaryID>/)
+    t.match(poom, /<Money currency="EUR">12\.3456<\/Money>\s*<\/UnitPrice>\s*<Description xml:lang="en-US">Retired widget &amp; bracket<\/Description>\s*<UnitOfMeasure>KGM<\/UnitOfMeasure>\s*<Classification domain="eCl@ss">27-02-01-01<\/Classification>\s*<ManufacturerPartID>W-7<\/ManufacturerPartID>\s*<ManufacturerName>Widgets Ltd<\/ManufacturerName>/)
+  })
+
+  t.test('edit: the buyer removes a kept line; an empty cart keeps the session\'s currency', async (t) => {
+    const edit = await startedSession(app, { operation: 'edit', itemOut: foreignLine('GBP') })
+    const { page, post } = await enterShop(app, edit.loginPath)
+    t.match(page.body, /OLD-CAT-7/)
+    const position = /name="position" value="(\d+)"/.exec(page.body)![1]
+    t.equal((await post('kept/remove', `position=${position}`)).statusCode, 303)
+    const poom = poomOf(await post('return'))
+    t.notMatch(poom, /OLD-CAT-7/)
+    t.match(poom, /<Total>\s*<Money currency="GBP">0\.00<\/Money>/)
+    await assertValidCxml(t, poom)
+  })
+
+  t.test('create: an empty cart goes back in the catalog\'s currency, not USD', async (t) => {
+    const { loginPath } = await startedSession(app)
+    const { post } = await enterShop(app, loginPath)
+    t.match(poomOf(await post('return')), /<Total>\s*<Money currency="EUR">0\.00<\/Money>/)
+  })
+
+  t.test('edit: a kept line the buyer system sent without a price is named, and the return refused', async (t) => {
+    const edit = await startedSession(app, { operation: 'edit', itemOut: foreignLine('EUR', '') })
+    const { post } = await enterShop(app, edit.loginPath)
+    const res = await post('return')
+    t.equal(res.statusCode, 400)
+    t.match(res.body, /OLD-CAT-7 \(no price, currency\)/)
+    t.match(res.body, /Remove them from the cart/)
   })
 })

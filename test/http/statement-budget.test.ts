@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildTestApp } from '../helpers/app.ts'
 import { addCredential, createCustomer, cxmlAnswer, postCxml, setupRequest } from '../helpers/fixtures.ts'
 import { returnCart } from '../helpers/punchout.ts'
+import { orderRequest } from '../helpers/orders.ts'
 import { statementsOf } from '../helpers/statements.ts'
 
 /**
@@ -55,12 +56,15 @@ t.test('statement budgets of the hot paths', async (t) => {
     t.equal(sql.length, 2, sql.join('\n'))
   })
 
-  t.test('a cart return: one read, one conditional write', async (t) => {
+  // The price read (src/domain/pricing/store.ts) is the one statement added for the price check
+  // recorded on every cart return; it needs only the session id, so it runs beside the session
+  // read rather than after it (docs/api.md, "Contract prices and price checks").
+  t.test('a cart return: the session and the prices read side by side, one conditional write', async (t) => {
     const path = new URL(cxmlAnswer((await setup(app.app, person('returning'))).body).startPage!).pathname
     const claims = JSON.parse(Buffer.from(new URL((await app.app.inject({ method: 'GET', url: path })).headers.location as string).searchParams.get('assertion')!.split('.')[1]!, 'base64url').toString())
     const items = [{ sku: 'A-1', quantity: 2, unitPrice: 3.5, currency: 'EUR', description: 'Item', unitOfMeasure: 'EA' }]
     const sql = await statementsOf(app, async () => t.equal((await returnCart(app.app, claims.sid, items, 'application/json')).statusCode, 200))
-    t.equal(sql.length, 2, sql.join('\n'))
+    t.equal(sql.length, 3, sql.join('\n'))
   })
 
   t.test('an OCI login of a returning user: as a cXML setup', async (t) => {
@@ -70,4 +74,18 @@ t.test('statement budgets of the hot paths', async (t) => {
     t.equal(sql.length, 3, sql.join('\n'))
   })
 
+  // The customer's prices of the ordered SKUs (src/domain/pricing/store.ts, forCustomer) are the
+  // one statement added for the price check of every OrderRequest; they need only the
+  // authenticated customer, so they are read beside the order context rather than after it
+  // (docs/cxml.md, "OrderRequest").
+  t.test('an OrderRequest: credential with customer, the order context and the prices side by side, one write', async (t) => {
+    const sql = await statementsOf(app, async () => t.equal(cxmlAnswer((await postCxml(app.app, orderRequest({ payloadID: 'budget-po@buyer', orderID: 'BUDGET-1' }))).body).code, 200))
+    t.equal(sql.length, 4, sql.join('\n'))
+    t.match(sql, ['select', 'select', 'select', /^with j as/])
+  })
+
+  t.test('a repeated OrderRequest: the same three reads, then only its journal row', async (t) => {
+    const sql = await statementsOf(app, async () => t.equal(cxmlAnswer((await postCxml(app.app, orderRequest({ payloadID: 'budget-po@buyer', orderID: 'BUDGET-1' }))).body).code, 200))
+    t.equal(sql.length, 4, sql.join('\n'))
+  })
 })

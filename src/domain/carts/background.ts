@@ -19,7 +19,7 @@ import { commitSetup, refused, type CommitOutcome, type SetupInput } from '../se
 import { nextStatus } from '../sessions/states.ts'
 import { Timeline } from '../sessions/timeline.ts'
 import { cartItemSchema } from './cart-item.ts'
-import { cartTotalUnits, formatAmount } from './return-cart.ts'
+import { cartTotal } from './amounts.ts'
 import { ociTransfer, type CartTransfer } from './transfer.ts'
 
 export interface BackgroundLine {
@@ -106,7 +106,7 @@ function withCart(deps: Deps, input: SetupInput, plan: WritePlan, call: Backgrou
     const currencies = new Set(cartLines.map((l) => l.currency))
     // OCI carries a currency per line; the Cart row's single currency only when there is one.
     const currency = currencies.size === 1 ? cartLines[0]!.currency : null
-    const total = formatAmount(cartTotalUnits(cartLines))
+    const total = cartTotal(cartLines, currency)
     const transfer = ociTransfer(session, input.customer, cartLines)
     const cart: Cart = {
       id: randomUUID(), sessionId: session.id, lines: cartLines, currency, total,

@@ -32,6 +32,11 @@ export const cartItemSchema = z.object({
   leadTimeDays: z.number().int().nonnegative().max(3650).optional(),
   manufacturerName: text(200).optional(),
   manufacturerPartId: text(200).optional(),
+  /**
+   * SupplierPartAuxiliaryID of a line the buyer system sent to edit, returned unchanged; without
+   * it the gateway gives the line its own (`<session>/<line>`).
+   */
+  auxiliaryId: text(400).optional(),
 })
 
 export type CartItemInput = z.infer<typeof cartItemSchema>

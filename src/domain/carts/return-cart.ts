@@ -6,8 +6,10 @@ import type { CartLine } from '../../protocols/cxml/types.ts'
 import { OCI_LARGE_CART_LINES } from '../../protocols/oci/cart.ts'
 import { actorMaySee, type Actor } from '../audit/audit.ts'
 import type { Deps } from '../deps.ts'
+import { checkPrices } from '../pricing/check.ts'
 import type { CommitOutcome } from '../sessions/setup.ts'
 import { nextStatus, statusesAllowing } from '../sessions/states.ts'
+import { cartTotal } from './amounts.ts'
 import type { CartItemInput } from './cart-item.ts'
 import { cxmlTransfer, ociTransfer, type CartTransfer } from './transfer.ts'
 
@@ -18,15 +20,6 @@ export interface ReturnedCart {
   plan: WritePlan
 }
 
-/** Decimal arithmetic on cents-of-cents avoids binary rounding in totals. */
-const toUnits = (n: number) => Math.round(n * 10_000)
-/** The sum of the lines in units of 10⁻⁴, computed on integers. */
-export const cartTotalUnits = (lines: ReadonlyArray<{ unitPrice: number; quantity: number }>) =>
-  lines.reduce((sum, l) => sum + Math.round(toUnits(l.unitPrice) * l.quantity), 0)
-
-/** Half-up to cents, on integers: 34.275 is 34.28, not binary floating point's 34.27. */
-export const formatAmount = (units: number) => (Math.round(units / 100) / 100).toFixed(2)
-
 /**
  * The storefront hands back the cart of a started session. It is validated, kept as a Cart row,
  * turned into the buyer system's format (cXML PunchOutOrderMessage or OCI fields) and answered
@@ -36,26 +29,24 @@ export const formatAmount = (units: number) => (Math.round(units / 100) / 100).t
  * scope answers as unknown, before anything else is checked; the built-in storefront, which holds
  * the session through its signed-in browser, passes none.
  */
-export async function returnCart(deps: Deps, sessionId: string, items: CartItemInput[], commit: CommitOutcome<ReturnedCart>, actor?: Actor): Promise<ReturnedCart> {
+export async function returnCart(deps: Deps, sessionId: string, items: CartItemInput[], commit: CommitOutcome<ReturnedCart>, actor?: Actor, storefrontCurrency?: string): Promise<ReturnedCart> {
   for (let look = 0; look < 2; look++) {
-    const returned = await decideCartReturn(deps, sessionId, items, actor)
+    const returned = await decideCartReturn(deps, sessionId, items, actor, storefrontCurrency)
     if (await commit(returned)) return returned
   }
   throw new PunchgateError('PG_ERR_SESSION_STATE', 'The punchout session changed while the cart was being returned; return it again.')
 }
 
-async function decideCartReturn(deps: Deps, sessionId: string, items: CartItemInput[], actor: Actor | undefined): Promise<ReturnedCart> {
+async function decideCartReturn(deps: Deps, sessionId: string, items: CartItemInput[], actor: Actor | undefined, storefrontCurrency: string | undefined): Promise<ReturnedCart> {
   const now = deps.now()
-  const found = await deps.store.session(sessionId)
+  // The price read needs only the session id: it runs beside the session read, not after it.
+  const [found, prices] = await Promise.all([deps.store.session(sessionId), deps.prices.forSession(sessionId, items.map((i) => i.sku))])
   if (!found || (actor && !actorMaySee(actor, found.session.customerId))) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', `No punchout session ${sessionId}.`)
   const { session, customer } = found
   checkState(session)
-  const currency = singleCurrency(items)
+  const currency = singleCurrency(items) ?? sessionCurrency(session) ?? storefrontCurrency ?? null
   const lines = items.map((item, i) => toCartLine(item, session.id, i + 1))
-  const totalUnits = cartTotalUnits(items)
-  // The carts table holds totals below 10^13; a larger one is a mistake, not an order.
-  if (totalUnits >= 1e17) throw new PunchgateError('PG_ERR_CART_INVALID', 'The cart total is 10 000 000 000 000 or more; check the quantities and prices.')
-  const total = formatAmount(totalUnits)
+  const total = cartTotal(items, currency)
   const transfer =
     session.protocol === 'oci'
       ? ociTransfer(session, customer, lines)
@@ -78,6 +69,9 @@ async function decideCartReturn(deps: Deps, sessionId: string, items: CartItemIn
           ? { warning: `${lines.length} lines: some OCI receivers drop the tail of carts over ${OCI_LARGE_CART_LINES} lines` }
           : {}),
       },
+    }, {
+      // Recorded only: a cart is never refused for its prices (docs/api.md, "Contract prices and price checks").
+      sessionId: session.id, at: now, type: 'cart.price_checked', data: { cartId: cart.id, ...checkPrices(prices, lines, now, customer) },
     }],
   }
   return { session: { ...session, status, cartReturnedAt: now, updatedAt: now }, cart, transfer, plan }
@@ -101,6 +95,11 @@ function singleCurrency(items: CartItemInput[]): string | null {
   return items[0]?.currency ?? null
 }
 
+/** An empty cart keeps the session's currency: that of the lines the buyer system sent to edit. */
+function sessionCurrency(session: PunchoutSession): string | undefined {
+  return (session.restoredItems as Array<{ currency?: string }>).find((i) => i.currency)?.currency
+}
+
 function toCartLine(item: CartItemInput, sessionId: string, lineNumber: number): CartLine {
   const classification =
     typeof item.classification === 'string' ? { domain: 'UNSPSC', code: item.classification } : item.classification
@@ -115,7 +114,7 @@ function toCartLine(item: CartItemInput, sessionId: string, lineNumber: number):
     ...(item.leadTimeDays !== undefined ? { leadTimeDays: item.leadTimeDays } : {}),
     ...(item.manufacturerName ? { manufacturerName: item.manufacturerName } : {}),
     ...(item.manufacturerPartId ? { manufacturerPartId: item.manufacturerPartId } : {}),
-    // The round-trip key: session and line, so a later edit or OrderRequest finds its cart line.
-    auxiliaryId: `${sessionId}/${lineNumber}`,
+    // The round-trip key: the buyer system's own for a line it sent to edit, else session and line, so a later edit or OrderRequest finds its cart line.
+    auxiliaryId: item.auxiliaryId ?? `${sessionId}/${lineNumber}`,
   }
 }

@@ -40,6 +40,8 @@ export function cxmlTransfer(
     sender: supplier[0]!,
     userAgent: GATEWAY_USER_AGENT,
     buyerCookie: session.buyerCookie ?? '',
+    // A buyer system routes test carts apart from production ones: the cart goes back as the setup came.
+    deploymentMode: session.deploymentMode,
     // The buyer may re-open a create/edit cart for editing; an inspect cart is never returned.
     operationAllowed: 'edit',
     currency: currency ?? 'USD',

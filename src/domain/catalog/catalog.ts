@@ -11,7 +11,7 @@ export interface CatalogItem {
   sku: string
   name: string
   description: string
-  /** The customer's contract price where one is set, else the list price; per `unitOfMeasure`. */
+  /** The customer's contract price valid today (smallest quantity) where one is set, else the list price; per `unitOfMeasure`. */
   unitPrice: number
   currency: string
   unitOfMeasure: string
@@ -49,7 +49,8 @@ export function matchesSearch(p: { sku: string; name: string; description: strin
 }
 
 /**
- * The price a customer pays for a product: its contract price where one is set, else the list
+ * The price a customer pays for a product: its contract price where one is set (the callers
+ * choose the one valid for the day and quantity: src/domain/pricing/price-list.ts), else the list
  * price (`contract` says which). The one pricing rule of the gateway: the built-in catalog
  * (OCI VALIDATE and BACKGROUND_SEARCH) and the built-in shop both price with it.
  */

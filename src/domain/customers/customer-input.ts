@@ -3,6 +3,7 @@ import { ociOptionsSchema } from '../carts/oci-options.ts'
 import { patchOf } from '../patch.ts'
 import { identityProfileSchema } from '../provisioning/identity-profiles.ts'
 import { provisioningPolicySchema } from '../provisioning/policy.ts'
+import { pricePolicySchema, priceToleranceSchema } from '../pricing/price-input.ts'
 import { DEFAULT_SLA_TIER, SLA_TIERS } from './sla.ts'
 
 /**
@@ -33,6 +34,9 @@ export const customerInputSchema = z.object({
   ociOptions: ociOptionsSchema.default(ociOptionsSchema.parse({})),
   retentionDays: retentionDays.default(90),
   slaTier: slaTier.default(DEFAULT_SLA_TIER),
+  /** Price checks (docs/api.md, "Contract prices and price checks"): tolerance in percent, and what a mismatch does. */
+  priceTolerance: priceToleranceSchema.default(0),
+  pricePolicy: pricePolicySchema.default('record'),
 })
 export type CustomerInput = z.infer<typeof customerInputSchema>
 
@@ -47,6 +51,8 @@ export const customerPatchSchema = z.object({
   ociOptions: patchOf(ociOptionsSchema).extend({ optionalFields: ociOptionsSchema.shape.optionalFields.nullable() }).optional(),
   retentionDays: retentionDays.optional(),
   slaTier: slaTier.optional(),
+  priceTolerance: priceToleranceSchema.optional(),
+  pricePolicy: pricePolicySchema.optional(),
 })
 export type CustomerPatch = z.infer<typeof customerPatchSchema>
 

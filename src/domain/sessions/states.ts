@@ -15,6 +15,7 @@ export const SESSION_TRANSITIONS = {
   expire: { provisioned: 'expired' },
   returnCart: { started: 'cart_returned', cart_returned: 'cart_returned' },
   answerInBackground: { provisioned: 'cart_returned' },
+  order: { cart_returned: 'ordered', ordered: 'ordered' },
 } as const satisfies Record<string, Partial<Record<SessionStatus | 'new', SessionStatus>>>
 
 export type SessionTransition = keyof typeof SESSION_TRANSITIONS
@@ -42,4 +43,5 @@ const DESCRIPTIONS: Record<SessionTransition, string> = {
   expire: 'expire',
   returnCart: 'return a cart',
   answerInBackground: 'answer a background call',
+  order: 'be ordered',
 }

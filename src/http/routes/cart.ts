@@ -51,7 +51,7 @@ export async function cartRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     await returnCart(ctx.deps, request.params.sid, request.body.items, (returned) => {
       answer = transferReply(request, returned.transfer)
       return commitAnswer(ctx.deps.store, request, reply, answer, returned.plan, { sessionId: returned.session.id, customerId: returned.session.customerId })
-    }, request.actor!)
+    }, request.actor!, request.body.currency)
     return sendTransferReply(reply, answer!)
   })
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { authenticateCxml } from '../../domain/customers/authenticate.ts'
+import { receiveOrder } from '../../domain/orders/intake.ts'
 import { setupSession } from '../../domain/sessions/setup.ts'
 import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
 import type { Customer } from '../../persistence/entities/index.ts'
-import { buildProfileResponse, buildSetupResponse, newPayloadId } from '../../protocols/cxml/build.ts'
+import { buildProfileResponse, buildSetupResponse, buildStatusResponse, newPayloadId } from '../../protocols/cxml/build.ts'
+import type { OrderRequest } from '../../protocols/cxml/order-types.ts'
 import { identitySourceFromSetup, parseCxmlRequest } from '../../protocols/cxml/parse.ts'
 import { redactSecrets } from '../../protocols/cxml/redact.ts'
 import type { CxmlRequestDocument, PunchOutSetupRequest } from '../../protocols/cxml/types.ts'
@@ -38,8 +40,10 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
           return setup(request, reply, doc, doc.request, customer, answer)
         case 'ProfileRequest':
           return buildProfileResponse({ ...answer, effectiveDate: answer.timestamp, transactions: profileTransactions(deps.config.publicUrl) })
+        case 'OrderRequest':
+          return order(request, reply, doc, doc.request, customer, answer)
         default:
-          throw new PunchgateError('PG_ERR_CXML_UNSUPPORTED', `${doc.request.element} is not supported by this gateway; it accepts PunchOutSetupRequest and ProfileRequest.`)
+          throw new PunchgateError('PG_ERR_CXML_UNSUPPORTED', `${doc.request.element} is not supported by this gateway; it accepts PunchOutSetupRequest, OrderRequest and ProfileRequest.`)
       }
     },
   )
@@ -94,6 +98,29 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     bindLogContext(request, reply, { sessionId })
     return body
   }
+
+  /** The order and the answer's journal row in one write; 200 only once both are stored. */
+  async function order(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    doc: CxmlRequestDocument,
+    orderRequest: OrderRequest,
+    customer: Customer,
+    answer: { payloadID: string; timestamp: Date },
+  ): Promise<string> {
+    const body = buildStatusResponse({ ...answer, code: 200, text: 'OK' })
+    const { order: stored } = await receiveOrder(deps, {
+      customer,
+      payloadId: doc.envelope.payloadID,
+      deploymentMode: doc.envelope.deploymentMode,
+      request: orderRequest,
+    }, (outcome) => commitAnswer(deps.store, request, reply, { status: 200, contentType: CXML_TYPE, body }, outcome.plan, {
+      customerId: customer.id,
+      ...(outcome.order.sessionId ? { sessionId: outcome.order.sessionId } : {}),
+    }))
+    if (stored.sessionId) bindLogContext(request, reply, { sessionId: stored.sessionId })
+    return body
+  }
 }
 
 const CXML_TYPE = 'text/xml; charset=utf-8'
@@ -101,6 +128,7 @@ const CXML_TYPE = 'text/xml; charset=utf-8'
 function profileTransactions(publicUrl: string) {
   return [
     { requestName: 'PunchOutSetupRequest', url: `${publicUrl}/punchout/cxml` },
+    { requestName: 'OrderRequest', url: `${publicUrl}/punchout/cxml` },
     { requestName: 'ProfileRequest', url: `${publicUrl}/punchout/cxml` },
   ]
 }

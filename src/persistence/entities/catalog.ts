@@ -32,25 +32,39 @@ export const ProductSchema = new EntitySchema<Product>({
   },
 })
 
-/** A customer's contract price for a product. */
+/**
+ * A customer's contract price for a product: valid from/to (dates, inclusive; null: open) and
+ * from a minimum quantity (quantity breaks). Several per SKU; src/domain/pricing refuses overlaps.
+ */
 export class ContractPrice {
   id!: string
   customerId!: string
   sku!: string
   unitPrice!: string
   currency!: string
+  /**
+   * Written as `YYYY-MM-DD`; read them as text (src/domain/pricing/store.ts): the drivers parse a
+   * date column into a Date at local midnight, which shifts the day outside UTC.
+   */
+  validFrom?: string | null
+  validTo?: string | null
+  /** The price applies from this quantity on; 0 (the default): any quantity. */
+  minQuantity?: string
 }
 
 export const ContractPriceSchema = new EntitySchema<ContractPrice>({
   class: ContractPrice,
   tableName: 'contract_prices',
-  uniques: [{ properties: ['customerId', 'sku'] }],
+  indexes: [{ properties: ['customerId', 'sku'] }],
   properties: {
     id: { type: 'uuid', primary: true },
     customerId: foreignKey({ entity: 'Customer', column: 'customer_id', onDelete: 'cascade' }),
     sku: foreignKey({ entity: 'Product', column: 'sku', onDelete: 'cascade' }),
     unitPrice: { type: 'decimal', precision: 14, scale: 4 },
     currency: { type: 'string', length: 3 },
+    validFrom: { type: 'string', columnType: 'date', nullable: true },
+    validTo: { type: 'string', columnType: 'date', nullable: true },
+    minQuantity: { type: 'decimal', precision: 14, scale: 3, default: 0 },
   },
 })
 

@@ -20,6 +20,10 @@ export class Customer {
   retentionDays!: number
   /** Support tier: 1 (respond within 2 h), 2 (4 h), 3 (24 h); src/domain/customers/sla.ts. */
   slaTier!: 1 | 2 | 3
+  /** Price checks (src/domain/pricing): a deviation up to this many percent is no mismatch. */
+  priceTolerance?: string | number
+  /** What a price mismatch does: `record` it on the timeline, or `refuse` the order (OrderRequests only). */
+  pricePolicy?: 'record' | 'refuse'
   createdAt!: Date
   updatedAt!: Date
 }
@@ -43,6 +47,8 @@ export const CustomerSchema = new EntitySchema<Customer>({
     ociOptions: { type: 'json' },
     retentionDays: { type: 'integer', default: 90 },
     slaTier: { type: 'smallint', default: 3 },
+    priceTolerance: { type: 'decimal', precision: 5, scale: 2, default: 0 },
+    pricePolicy: { type: 'string', length: 10, default: 'record' },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },
   },

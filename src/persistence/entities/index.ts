@@ -8,8 +8,10 @@ import { CredentialSchema } from './credential.ts'
 import { CustomerRoleSchema } from './customer-role.ts'
 import { CustomerSchema } from './customer.ts'
 import { JournalEntrySchema } from './journal-entry.ts'
+import { OrderLineSchema, OrderSchema } from './order.ts'
 import { PunchoutSessionSchema } from './punchout-session.ts'
 import { SessionEventSchema } from './session-event.ts'
+import { ShopKeptLineSchema } from './shop-kept-line.ts'
 import { SigningKeySchema } from './signing-key.ts'
 import { SingleUseKeySchema } from './single-use-key.ts'
 
@@ -28,8 +30,11 @@ export const entities = [
   ProductSchema,
   ContractPriceSchema,
   ShopCartLineSchema,
+  ShopKeptLineSchema,
   SingleUseKeySchema,
   AgentAccountSchema,
+  OrderSchema,
+  OrderLineSchema,
 ]
 
 export * from './agent-account.ts'
@@ -42,7 +47,9 @@ export * from './credential.ts'
 export * from './customer-role.ts'
 export * from './customer.ts'
 export * from './journal-entry.ts'
+export * from './order.ts'
 export * from './punchout-session.ts'
 export * from './session-event.ts'
+export * from './shop-kept-line.ts'
 export * from './signing-key.ts'
 export * from './single-use-key.ts'

@@ -3,6 +3,10 @@ import { Migration20261123000000_initial } from './Migration20261123000000_initi
 import { Migration20261130000100_journal_search } from './Migration20261130000100_journal_search.ts'
 import { Migration20261130000200_accounts } from './Migration20261130000200_accounts.ts'
 import { Migration20261130000300_retention_metrics } from './Migration20261130000300_retention_metrics.ts'
+import { Migration20261130000400_cart_fidelity } from './Migration20261130000400_cart_fidelity.ts'
+import { Migration20261130000500_contract_prices } from './Migration20261130000500_contract_prices.ts'
+import { Migration20261130000600_orders } from './Migration20261130000600_orders.ts'
+import { Migration20261130000700_order_price_check } from './Migration20261130000700_order_price_check.ts'
 
 /**
  * Migrations are listed here, not discovered: the project is ESM and runs TypeScript directly.
@@ -13,4 +17,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130000100_journal_search', class: Migration20261130000100_journal_search },
   { name: 'Migration20261130000200_accounts', class: Migration20261130000200_accounts },
   { name: 'Migration20261130000300_retention_metrics', class: Migration20261130000300_retention_metrics },
+  { name: 'Migration20261130000400_cart_fidelity', class: Migration20261130000400_cart_fidelity },
+  { name: 'Migration20261130000500_contract_prices', class: Migration20261130000500_contract_prices },
+  { name: 'Migration20261130000600_orders', class: Migration20261130000600_orders },
+  { name: 'Migration20261130000700_order_price_check', class: Migration20261130000700_order_price_check },
 ]

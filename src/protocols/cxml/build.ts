@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { PunchgateError } from '../../errors/index.ts'
+import { QUANTITY_DECIMALS, UNIT_PRICE_DECIMALS, currencyDecimals, formatUnits, toUnits } from '../precision.ts'
 import type { CartLine, Credential, ProfileTransaction, PunchOutOrderMessageInput } from './types.ts'
 import { element, serializeDocument, type XmlElement } from './xml-writer.ts'
 
@@ -49,26 +50,27 @@ export function newPayloadId(hostname: string): string {
   return `${Date.now()}.${process.pid}.${randomBytes(8).toString('hex')}@${hostname}`
 }
 
-/**
- * A decimal string without exponent, dot as separator, `min`..`max` fraction digits.
- * Strings are taken as given when they are plain decimals (only padded to `min` digits).
- */
-function decimal(value: number | string, min: number, max: number, what: string): string {
-  let text: string
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || Math.abs(value) >= 1e21) throw new PunchgateError('PG_ERR_CART_INVALID', `${what} ${value} is not a finite amount.`)
-    text = value.toFixed(max).replace(/0+$/, '').replace(/\.$/, '')
-    if (text === '-0') text = '0'
-  } else {
-    text = value.trim()
-    if (!/^-?\d+(\.\d+)?$/.test(text)) throw new PunchgateError('PG_ERR_CART_INVALID', `${what} "${value}" is not a plain decimal number (digits with a dot).`)
-  }
-  const [whole, fraction = ''] = text.split('.')
-  return fraction.length >= min ? text : `${whole}.${fraction.padEnd(min, '0')}`
+const refuse = (message: string) => new PunchgateError('PG_ERR_CART_INVALID', message)
+
+/** A quantity as sent, with at most 3 decimals (src/protocols/precision.ts); anything else is refused, never rounded. */
+export function formatQuantity(quantity: number, what = 'Quantity'): string {
+  const units = toUnits(quantity, QUANTITY_DECIMALS)
+  if (units === undefined || units === 0n) throw refuse(`${what} ${String(quantity)} is not a positive number with at most ${QUANTITY_DECIMALS} decimals.`)
+  return formatUnits(units, QUANTITY_DECIMALS, 0)
 }
 
-/** Money: at least 2 decimals, numbers rounded to at most 4. */
-export const formatMoney = (value: number | string, what = 'Amount'): string => decimal(value, 2, 4, what)
+/** A unit price as sent: at least the currency's decimals (12.50 EUR, 1200 JPY), at most 4; more is refused, never rounded. */
+export function formatUnitPrice(price: number, currency: string, what = 'Unit price'): string {
+  const units = toUnits(price, UNIT_PRICE_DECIMALS)
+  if (units === undefined) throw refuse(`${what} ${String(price)} is not an amount >= 0 with at most ${UNIT_PRICE_DECIMALS} decimals.`)
+  return formatUnits(units, UNIT_PRICE_DECIMALS, Math.min(currencyDecimals(currency), UNIT_PRICE_DECIMALS))
+}
+
+/** An amount already computed in the currency's decimals (src/protocols/precision.ts formatAmount): checked, sent as given. */
+function plainAmount(value: string, what: string): string {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw refuse(`${what} "${value}" is not a plain decimal number (digits with a dot).`)
+  return value
+}
 
 /** Append `<name attrs>text</name>`; the writer escapes every value. */
 const add = (parent: Node, name: string, attrs: Record<string, string> = {}, text?: string): Node => element(parent, name, attrs, text)
@@ -122,12 +124,12 @@ function party(parent: Node, name: string, credentials: Credential[]): Node {
 /** ItemIn children in DTD order: ItemID, ItemDetail (UnitPrice, Description, UnitOfMeasure, Classification, ManufacturerPartID, ManufacturerName, LeadTime). */
 function itemIn(parent: Node, line: CartLine, index: number): void {
   const where = `Line ${index + 1}`
-  const item = add(parent, 'ItemIn', { quantity: decimal(line.quantity, 0, 4, `${where} quantity`), lineNumber: String(index + 1) })
+  const item = add(parent, 'ItemIn', { quantity: formatQuantity(line.quantity, `${where} quantity`), lineNumber: String(index + 1) })
   const id = add(item, 'ItemID')
   add(id, 'SupplierPartID', {}, line.sku)
   if (line.auxiliaryId !== '') add(id, 'SupplierPartAuxiliaryID', {}, line.auxiliaryId)
   const detail = add(item, 'ItemDetail')
-  add(add(detail, 'UnitPrice'), 'Money', { currency: line.currency }, formatMoney(line.unitPrice, `${where} unit price`))
+  add(add(detail, 'UnitPrice'), 'Money', { currency: line.currency }, formatUnitPrice(line.unitPrice, line.currency, `${where} unit price`))
   add(detail, 'Description', { 'xml:lang': LANG }, line.description)
   add(detail, 'UnitOfMeasure', {}, line.unitOfMeasure)
   const classification = line.classification
@@ -154,7 +156,7 @@ export function buildPunchOutOrderMessage(input: PunchOutOrderMessageInput): str
   const poom = add(message, 'PunchOutOrderMessage')
   add(poom, 'BuyerCookie', {}, input.buyerCookie)
   const poomHeader = add(poom, 'PunchOutOrderMessageHeader', { operationAllowed: input.operationAllowed })
-  add(add(poomHeader, 'Total'), 'Money', { currency: input.currency }, formatMoney(input.total, 'Cart total'))
+  add(add(poomHeader, 'Total'), 'Money', { currency: input.currency }, plainAmount(input.total, 'Cart total'))
   input.lines.forEach((line, i) => itemIn(poom, line, i))
   return serialize(doc)
 }

@@ -7,6 +7,7 @@
 import type { IdentitySource } from '../identity-source.ts'
 import { PunchgateError } from '../../errors/index.ts'
 import { decodeXmlBody } from './decode.ts'
+import { readOrderRequest } from './order.ts'
 import { readSetupRequest } from './setup.ts'
 import { parseCxmlTimestamp } from './timestamp.ts'
 import type { Credential, CxmlHeader, CxmlRequestDocument, Envelope, SenderCredential } from './types.ts'
@@ -111,6 +112,7 @@ export function parseCxmlRequest(body: Buffer, contentType?: string): CxmlReques
   const inner = children(request, element)[0]!
   if (element === 'PunchOutSetupRequest') return { envelope, request: readSetupRequest(inner) }
   if (element === 'ProfileRequest') return { envelope, request: { kind: 'ProfileRequest' } }
+  if (element === 'OrderRequest') return { envelope, request: readOrderRequest(inner) }
   return { envelope, request: { kind: 'Other', element } }
 }
 

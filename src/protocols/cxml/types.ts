@@ -4,6 +4,9 @@
  * Nothing here touches the database.
  */
 
+import type { OrderRequest } from './order-types.ts'
+import type { Address } from './address.ts'
+
 export interface Credential {
   /** As sent; compare case-insensitively (docs/cxml.md, "Who is the customer"). */
   domain: string
@@ -49,16 +52,7 @@ export interface Contact {
   phone?: string
 }
 
-export interface Address {
-  addressID?: string
-  name?: string
-  street?: string[]
-  city?: string
-  postalCode?: string
-  country?: string
-  email?: string
-  phone?: string
-}
+export type { Address }
 
 export interface ItemOut {
   quantity: string
@@ -95,7 +89,7 @@ export interface ProfileRequest {
   kind: 'ProfileRequest'
 }
 
-/** A request element we recognise but do not (yet) serve, e.g. OrderRequest. */
+/** A request element we recognise but do not (yet) serve, e.g. StatusUpdateRequest. */
 export interface OtherRequest {
   kind: 'Other'
   element: string
@@ -103,7 +97,7 @@ export interface OtherRequest {
 
 export interface CxmlRequestDocument {
   envelope: Envelope
-  request: PunchOutSetupRequest | ProfileRequest | OtherRequest
+  request: PunchOutSetupRequest | ProfileRequest | OrderRequest | OtherRequest
 }
 
 /** A line of a returned cart, protocol-neutral (mirrors the cart-return JSON API). */

@@ -28,23 +28,6 @@ export function cleanText(value: string | undefined): string {
 }
 
 /**
- * Round half-up to `decimals` places on the decimal value a person would read, not on the
- * binary one: 1.005 → 1.01 (plain `toFixed` gives 1.00). Only for non-negative values.
- */
-export function roundDecimal(value: number, decimals: number): number {
-  if (value === 0) return 0
-  const [mantissa, exponent = '0'] = value.toPrecision(15).split('e')
-  return Number(`${Math.round(Number(`${mantissa}e${Number(exponent) + decimals}`))}e-${decimals}`)
-}
-
-/** Dot decimal, at most `maxDecimals` places, no trailing zeros, never an exponent (value < 1e21). */
-export function formatDecimal(value: number, maxDecimals: number): string {
-  const fixed = roundDecimal(value, maxDecimals).toFixed(maxDecimals)
-  const trimmed = maxDecimals > 0 ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed
-  return trimmed === '-0' ? '0' : trimmed
-}
-
-/**
  * Parse an inbound OCI number: surrounding blanks and a comma or dot decimal are accepted, as
  * parsers in the wild see both (docs/oci.md, "Numbers"; meplato/sapoci tests).
  * Thousands separators are refused: `1.000,5` is ambiguous. Returns undefined when invalid.
@@ -59,20 +42,11 @@ export function parseOciDecimal(raw: string): number | undefined {
 /** The PRICEUNIT candidates tried in order: the classic "per 100 / per 1000" (docs/oci.md, "Numbers"). */
 export const PRICE_UNIT_CANDIDATES = [1, 100, 1000, 10000] as const
 
-const hasAtMostTwoDecimals = (v: number): boolean => {
-  const clean = roundDecimal(v, 8) // strip binary noise (0.0125 * 100 = 1.2500000000000002)
-  return roundDecimal(clean, 2) === clean
-}
-
 /**
- * Pick the PRICEUNIT so that PRICE needs at most 2 decimals: 0.0125 per piece → 1.25 per 100.
- * If no candidate is exact (0.33333…), the smallest one whose rounding error is under
- * 0.00005 per unit, which 10000 always satisfies.
+ * Pick the PRICEUNIT so that PRICE carries the unit price exactly: 0.0125 per piece → 1.25 per
+ * 100. `unitPriceUnits` is the price in 10^-4 (src/protocols/precision.ts), `step` the units of
+ * PRICE's last decimal; 10000 always fits a price with at most 4 decimals.
  */
-export function choosePriceUnit(unitPrice: number): number {
-  for (const pu of PRICE_UNIT_CANDIDATES) if (hasAtMostTwoDecimals(unitPrice * pu)) return pu
-  for (const pu of PRICE_UNIT_CANDIDATES) {
-    if (Math.abs(roundDecimal(unitPrice * pu, 2) / pu - unitPrice) <= 0.00005) return pu
-  }
-  return PRICE_UNIT_CANDIDATES[PRICE_UNIT_CANDIDATES.length - 1]
+export function choosePriceUnit(unitPriceUnits: bigint, step: bigint): number {
+  return PRICE_UNIT_CANDIDATES.find((pu) => (unitPriceUnits * BigInt(pu)) % step === 0n) ?? PRICE_UNIT_CANDIDATES[PRICE_UNIT_CANDIDATES.length - 1]
 }

@@ -5,7 +5,8 @@
  */
 import { PunchgateError } from '../../errors/index.ts'
 import { mapOciUnit, type OciUnitSystem } from './units.ts'
-import { choosePriceUnit, cleanLine, cleanText, codePointLength, formatDecimal, truncateCodePoints } from './format.ts'
+import { QUANTITY_DECIMALS, UNIT_PRICE_DECIMALS, currencyDecimals, formatUnits, toUnits } from '../precision.ts'
+import { choosePriceUnit, cleanLine, cleanText, codePointLength, truncateCodePoints } from './format.ts'
 
 export interface OciCartLine {
   /** Our article number; sent as VENDORMAT and EXT_PRODUCT_ID unless those are given. */
@@ -112,9 +113,11 @@ export function ociLineValues(line: OciCartLine, options: OciCartOptions, lineNo
   if (typeof line.quantity !== 'number' || !Number.isFinite(line.quantity) || line.quantity <= 0) {
     throw lineError(lineNo, `QUANTITY must be a positive number, got ${String(line.quantity)}.`)
   }
-  const quantity = formatDecimal(line.quantity, 3) // 11 digits before, 3 after the point
-  if (quantity === '0' || !fitsOciNumber(quantity)) {
-    throw lineError(lineNo, `QUANTITY ${String(line.quantity)} does not fit OCI (11 digits, 3 decimals).`)
+  // Sent exactly as given, never rounded: 0.00001 would leave as 0 (src/protocols/precision.ts).
+  const quantityUnits = toUnits(line.quantity, QUANTITY_DECIMALS)
+  const quantity = quantityUnits === undefined ? '' : formatUnits(quantityUnits, QUANTITY_DECIMALS, 0)
+  if (quantityUnits === undefined || quantityUnits === 0n || !fitsOciNumber(quantity)) {
+    throw lineError(lineNo, `QUANTITY ${String(line.quantity)} does not fit OCI (11 digits, ${QUANTITY_DECIMALS} decimals, not 0).`)
   }
 
   const unitRaw = cleanLine(line.unitOfMeasure)
@@ -124,17 +127,9 @@ export function ociLineValues(line: OciCartLine, options: OciCartOptions, lineNo
   if (typeof line.unitPrice !== 'number' || !Number.isFinite(line.unitPrice) || line.unitPrice < 0) {
     throw lineError(lineNo, `unit price must be a number >= 0, got ${String(line.unitPrice)}.`)
   }
-  // PRICE is per PRICEUNIT units (docs/oci.md, "Numbers"): an explicit price unit wins, otherwise the
-  // smallest of 1/100/1000/10000 that leaves PRICE with at most 2 decimals.
-  const priceUnit = line.priceUnit ?? choosePriceUnit(line.unitPrice)
-  if (!Number.isInteger(priceUnit) || priceUnit < 1 || priceUnit > 99999) {
-    throw lineError(lineNo, `PRICEUNIT must be a whole number 1..99999, got ${String(priceUnit)}.`)
-  }
-  const price = formatDecimal(line.unitPrice * priceUnit, 2)
-  if (!fitsOciNumber(price)) throw lineError(lineNo, `PRICE ${price} does not fit OCI (11 digits before the point).`)
-
   const currency = cleanLine(line.currency).toUpperCase()
   if (currency === '') throw lineError(lineNo, 'CURRENCY is empty.')
+  const { price, priceUnit } = ociPrice(line, currency, lineNo)
 
   let leadTime: string | undefined
   if (line.leadTimeDays !== undefined && line.leadTimeDays !== null) {
@@ -174,4 +169,30 @@ export function ociLineValues(line: OciCartLine, options: OciCartOptions, lineNo
   ;(line.custFields ?? []).slice(0, 5).forEach((v, i) => optional(`CUST_FIELD${i + 1}`, v))
   if (options.ociVersion === '5.0') optional('TAX', line.tax)
   return out
+}
+
+/**
+ * PRICE is per PRICEUNIT units (docs/oci.md, "Numbers"), with at most the currency's decimals
+ * (and never more than 2): an explicit price unit wins, otherwise the smallest of
+ * 1/100/1000/10000 that carries the unit price exactly. Computed on integers from the price as
+ * sent; a price that cannot be carried exactly is refused, never rounded.
+ */
+function ociPrice(line: OciCartLine, currency: string, lineNo: number): { price: string; priceUnit: number } {
+  const unitPriceUnits = toUnits(line.unitPrice, UNIT_PRICE_DECIMALS)
+  if (unitPriceUnits === undefined) {
+    throw lineError(lineNo, `unit price ${String(line.unitPrice)} is not an amount >= 0 with at most ${UNIT_PRICE_DECIMALS} decimals.`)
+  }
+  const decimals = Math.min(currencyDecimals(currency), 2)
+  const step = 10n ** BigInt(UNIT_PRICE_DECIMALS - decimals)
+  const priceUnit = line.priceUnit ?? choosePriceUnit(unitPriceUnits, step)
+  if (!Number.isInteger(priceUnit) || priceUnit < 1 || priceUnit > 99999) {
+    throw lineError(lineNo, `PRICEUNIT must be a whole number 1..99999, got ${String(priceUnit)}.`)
+  }
+  const perPriceUnit = unitPriceUnits * BigInt(priceUnit)
+  if (perPriceUnit % step !== 0n) {
+    throw lineError(lineNo, `unit price ${String(line.unitPrice)} ${currency} cannot be sent exactly as PRICE per PRICEUNIT ${priceUnit} (${decimals} decimals).`)
+  }
+  const price = formatUnits(perPriceUnit / step, decimals, 0)
+  if (!fitsOciNumber(price)) throw lineError(lineNo, `PRICE ${price} does not fit OCI (11 digits before the point).`)
+  return { price, priceUnit }
 }

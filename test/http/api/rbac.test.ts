@@ -34,6 +34,8 @@ const ROUTES: Array<{ capability: Capability; write: boolean; request: () => Pro
   { capability: 'read', write: false, request: async () => ['GET', '/api/roles?status=pending'] },
   { capability: 'read', write: false, request: async () => ['GET', `/api/customers/${cid}/users`] },
   { capability: 'read', write: false, request: async () => ['GET', '/api/audit'] },
+  { capability: 'read', write: false, request: async () => ['GET', `/api/customers/${cid}/prices`] },
+  { capability: 'read', write: false, request: async () => ['GET', `/api/customers/${cid}/prices/lookup?sku=PAP-A4-80`] },
   { capability: 'operate', write: true, request: async () => ['POST', `/api/users/${base.userId}/disable`, { reason: 'rbac' }] },
   { capability: 'operate', write: true, request: async () => ['POST', `/api/users/${base.userId}/enable`] },
   { capability: 'manage', write: true, request: async () => ['POST', '/api/customers', { name: 'New', slug: `new-${unique()}` }] },

@@ -6,7 +6,8 @@ import {
   buildSetupResponse,
   buildStatusResponse,
   cxmlTimestamp,
-  formatMoney,
+  formatQuantity,
+  formatUnitPrice,
   newPayloadId,
 } from '../../../src/protocols/cxml/build.ts'
 import type { CartLine, PunchOutOrderMessageInput } from '../../../src/protocols/cxml/types.ts'
@@ -147,15 +148,22 @@ t.test('POOM elements are in DTD order', async (t) => {
 })
 
 t.test('money, quantities, timestamps, payload ids', async (t) => {
-  const money: Array<[number | string, string]> = [
-    [12, '12.00'], [12.5, '12.50'], [0.1 + 0.2, '0.30'], [0.12345, '0.1235'], [1e-7, '0.00'], [123456789.987654, '123456789.9877'],
-    [-3, '-3.00'], [1e20, '100000000000000000000.00'], ['12', '12.00'], ['12.5', '12.50'], ['12.345678', '12.345678'], [' 7.10 ', '7.10'],
+  const prices: Array<[number, string, string]> = [
+    [12, 'EUR', '12.00'], [12.5, 'EUR', '12.50'], [0.0825, 'EUR', '0.0825'], [1200, 'JPY', '1200'], [0.5, 'JPY', '0.5'], [1.25, 'BHD', '1.250'], [0, 'EUR', '0.00'],
   ]
-  for (const [input, expected] of money) t.equal(formatMoney(input), expected, `formatMoney(${JSON.stringify(input)})`)
-  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 1e21, '1,50', '1e5', '', 'abc']) {
-    assertRefused(t, () => formatMoney(bad), 'PG_ERR_CART_INVALID', /Amount/, `formatMoney(${String(bad)})`)
+  for (const [input, currency, expected] of prices) t.equal(formatUnitPrice(input, currency), expected, `formatUnitPrice(${input}, ${currency})`)
+  for (const bad of [0.00005, 0.12345, 0.1 + 0.2, Number.NaN, Number.POSITIVE_INFINITY, -3, 1e21]) {
+    assertRefused(t, () => formatUnitPrice(bad, 'EUR'), 'PG_ERR_CART_INVALID', /at most 4 decimals/, `formatUnitPrice(${String(bad)}) is refused, not rounded`)
   }
-  t.match(buildPunchOutOrderMessage(poomInput({ lines: [line({ quantity: 1.5 }), line({ quantity: 1e-7 })] })), /quantity="1\.5"[\s\S]*quantity="0"/)
+  t.equal(formatQuantity(1.5), '1.5')
+  t.equal(formatQuantity(0.001), '0.001')
+  for (const bad of [0.00001, 0.0005, 0, -1, Number.NaN]) {
+    assertRefused(t, () => formatQuantity(bad), 'PG_ERR_CART_INVALID', /at most 3 decimals/, `formatQuantity(${String(bad)}) is refused, never sent as 0`)
+  }
+  assertRefused(t, () => buildPunchOutOrderMessage(poomInput({ lines: [line({ quantity: 1.5 }), line({ quantity: 1e-5 })] })), 'PG_ERR_CART_INVALID', /Line 2 quantity/)
+  const yen = buildPunchOutOrderMessage(poomInput({ currency: 'JPY', total: '1200', lines: [line({ currency: 'JPY', unitPrice: 600, quantity: 2 })] }))
+  t.match(yen, /<Total>\s*<Money currency="JPY">1200<\/Money>/, 'JPY total without decimals')
+  t.match(yen, /<UnitPrice>\s*<Money currency="JPY">600<\/Money>/, 'JPY unit price without decimals')
   assertRefused(t, () => buildPunchOutOrderMessage(poomInput({ lines: [line({ unitPrice: Number.NaN })] })), 'PG_ERR_CART_INVALID', /Line 1 unit price/)
   assertRefused(t, () => buildPunchOutOrderMessage(poomInput({ lines: [line({ leadTimeDays: 1.5 })] })), 'PG_ERR_CART_INVALID', /lead time/)
   assertRefused(t, () => buildPunchOutOrderMessage(poomInput({ to: [] })), 'PG_ERR_INTERNAL', /To needs at least one Credential/)

@@ -102,12 +102,11 @@ t.test('non-ASCII descriptions are truncated by code points', async (t) => {
 t.test('fractional quantities: dot decimal, at most 3 places, no exponent', async (t) => {
   const q = (quantity: number) => get(buildOciCartFields([line({ quantity })], OPTS), 'NEW_ITEM-QUANTITY[1]')
   t.equal(q(2.5), '2.5')
-  t.equal(q(0.3333333), '0.333')
-  t.equal(q(1.0005), '1.001', 'half-up on the decimal value')
-  t.equal(q(0.1 + 0.2), '0.3', 'binary noise removed')
+  t.equal(q(0.333), '0.333')
   t.equal(q(1234567), '1234567', 'no thousands separator')
   t.equal(q(99999999999.999), '99999999999.999', '15 characters fit')
-  for (const bad of [0, -1, 0.0001, 1e-7, Number.NaN, Number.POSITIVE_INFINITY, 1e11, 1e21, 1e300]) {
+  // Sent as given or refused, never rounded (src/protocols/precision.ts): 0.3333333 is not 0.333.
+  for (const bad of [0, -1, 0.0001, 0.00001, 0.3333333, 1.0005, 0.1 + 0.2, 1e-7, Number.NaN, Number.POSITIVE_INFINITY, 1e11, 1e21, 1e300]) {
     t.throws(() => q(bad), { code: 'PG_ERR_CART_INVALID' }, `refuses ${bad}`)
   }
 })
@@ -119,13 +118,19 @@ t.test('PRICE per PRICEUNIT: the x100/x1000 case', async (t) => {
   }
   t.same(p(19.99), ['19.99', '1'])
   t.same(p(0.0125), ['1.25', '100'], '0.0125 per piece = 1.25 per 100')
-  t.same(p(0.00125), ['1.25', '1000'], '0.00125 per piece = 1.25 per 1000')
+  t.same(p(0.0012), ['0.12', '100'])
+  t.same(p(0.0001), ['0.01', '100'], 'the smallest price: 0.01 per 100')
   t.same(p(0.125), ['12.5', '100'])
   t.same(p(12.3456), ['1234.56', '100'])
-  t.same(p(1 / 3), ['33.33', '100'], 'no exact unit: the smallest precise enough')
+  t.same(p(1200, undefined), ['1200', '1'])
   t.same(p(0), ['0', '1'])
   t.same(p(1730.9), ['1730.9', '1'])
-  t.same(p(0.0125, 10), ['0.13', '10'], 'explicit price unit wins (PRICE rounded to 2 places)')
+  t.same(p(0.0125, 1000), ['12.5', '1000'], 'explicit price unit wins')
+  for (const [unitPrice, priceUnit] of [[0.00125, undefined], [1 / 3, undefined], [0.00005, undefined], [0.0125, 10]] as const) {
+    t.throws(() => p(unitPrice, priceUnit), { code: 'PG_ERR_CART_INVALID' }, `refuses ${unitPrice} per ${priceUnit ?? 'auto'} rather than rounding`)
+  }
+  const jpy = buildOciCartFields([line({ unitPrice: 0.5, currency: 'JPY' })], OPTS)
+  t.same([get(jpy, 'NEW_ITEM-PRICE[1]'), get(jpy, 'NEW_ITEM-PRICEUNIT[1]')], ['50', '100'], 'PRICE carries no more decimals than the currency (JPY: none)')
   t.same(p(2.5, 1000), ['2500', '1000'])
   t.throws(() => p(1, 0), { code: 'PG_ERR_CART_INVALID' })
   t.throws(() => p(1, 1.5), { code: 'PG_ERR_CART_INVALID' })

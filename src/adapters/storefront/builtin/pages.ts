@@ -1,8 +1,8 @@
 import type { SessionView } from '../../../domain/sessions/session-view.ts'
 import { matchesSearch, searchWords } from '../../../domain/catalog/catalog.ts'
 import { html, page, raw, type RawHtml } from '../../../web/html.ts'
-import type { ShopCartLine } from '../../../persistence/entities/index.ts'
-import type { PricedProduct } from './catalog.ts'
+import type { ShopCartLine, ShopKeptLine } from '../../../persistence/entities/index.ts'
+import type { PricedProduct, RestoredItem } from './catalog.ts'
 
 const money = (amount: number, currency: string) => `${amount.toFixed(2)} ${currency}`
 
@@ -11,7 +11,8 @@ const money = (amount: number, currency: string) => `${amount.toFixed(2)} ${curr
  * page's session (shop-session.ts). `search` filters the catalog (FUNCTION=SOURCING opens the shop on its SEARCHSTRING); the
  * session's selected product (OCI DETAIL, cXML SelectedItem) is shown first and highlighted.
  */
-export function shopPage(view: SessionView, catalog: PricedProduct[], lines: ShopCartLine[], base: string, notice?: string, search?: string): string {
+export function shopPage(view: SessionView, catalog: PricedProduct[], cart: { lines: ShopCartLine[]; kept: ShopKeptLine[] }, base: string, notice?: string, search?: string): string {
+  const { lines, kept } = cart
   const readOnly = view.readOnly
   const can = (p: string) => view.permissions.includes(p)
   const bySku = new Map(catalog.map((p) => [p.product.sku, p]))
@@ -20,8 +21,10 @@ export function shopPage(view: SessionView, catalog: PricedProduct[], lines: Sho
     const qty = Number(l.quantity)
     return html`<tr><td>${l.sku}</td><td>${p?.product.name ?? ''}</td><td>${qty}</td><td>${p ? money(p.price * qty, p.product.currency) : ''}</td></tr>`
   })
-  const total = lines.reduce((sum, l) => sum + (bySku.get(l.sku)?.price ?? 0) * Number(l.quantity), 0)
-  const currency = catalog[0]?.product.currency ?? ''
+  const keptRows = kept.map((l) => keptRow(l, readOnly || !can('add_to_cart'), base))
+  const keptAmount = kept.reduce((sum, l) => sum + (Number(keptOf(l)?.unitPrice) || 0) * Number(keptOf(l)?.quantity), 0)
+  const total = lines.reduce((sum, l) => sum + (bySku.get(l.sku)?.price ?? 0) * Number(l.quantity), keptAmount)
+  const currency = catalog[0]?.product.currency ?? keptOf(kept[0])?.currency ?? ''
   const banner = readOnly ? html`<p class="banner">Read-only: you are inspecting a cart from your procurement system.</p>` : raw('')
   const noAdd = readOnly || !can('add_to_cart')
   const selected = view.selectedSku ? bySku.get(view.selectedSku) : undefined
@@ -42,10 +45,22 @@ ${words.length ? html`<p id="search-results">${shown.length} result(s) for “${
 <table><tr><th>SKU</th><th>Product</th><th>Price</th><th></th></tr>
 ${shown.map((p) => productRow(p, noAdd, base, p.product.sku === view.selectedSku))}</table></div>
 <div class="card" id="cart"><h2>Cart</h2>
-${lines.length ? html`<table><tr><th>SKU</th><th>Product</th><th>Qty</th><th>Amount</th></tr>${cartRows}
+${lines.length || kept.length ? html`<table><tr><th>SKU</th><th>Product</th><th>Qty</th><th>Amount</th></tr>${cartRows}${keptRows}
 <tr><th colspan="3">Total</th><th>${money(total, currency)}</th></tr></table>` : html`<p class="muted">The cart is empty.</p>`}
 ${!readOnly && can('return_cart') ? html`<form method="post" action="${base}return"><p><button type="submit" id="return-cart">Return cart to procurement</button></p></form>` : raw('')}</div>`
   return page('Punchgate demo storefront', body, { brand: 'Punchgate demo storefront' })
+}
+
+const keptOf = (line: ShopKeptLine | undefined) => line?.item as RestoredItem | undefined
+
+/** A line the buyer system sent that this catalog does not have: shown as it came, marked, removable. */
+function keptRow(line: ShopKeptLine, readOnly: boolean, base: string): RawHtml {
+  const item = keptOf(line)!
+  const amount = item.unitPrice && item.currency ? money(Number(item.unitPrice) * Number(item.quantity), item.currency) : ''
+  const remove = readOnly
+    ? raw('')
+    : html` <form method="post" action="${base}kept/remove" style="display:inline"><input type="hidden" name="position" value="${String(line.position)}"><button class="secondary" type="submit">Remove</button></form>`
+  return html`<tr class="kept"><td>${item.supplierPartID}</td><td>${item.description ?? ''} <span class="muted">(not in this catalog: returned as your procurement system sent it)</span>${remove}</td><td>${item.quantity}</td><td>${amount}</td></tr>`
 }
 
 function productRow(p: PricedProduct, readOnly: boolean, base: string, highlight = false): RawHtml {

@@ -5,11 +5,11 @@ import type { Deps } from '../../../domain/deps.ts'
 import { consumeOnce, wasConsumed } from '../../../domain/federation/single-use.ts'
 import { viewSession } from '../../../domain/sessions/view.ts'
 import { PunchgateError } from '../../../errors/index.ts'
-import { Product, PunchoutSession } from '../../../persistence/entities/index.ts'
+import { Product, PunchoutSession, type ShopKeptLine } from '../../../persistence/entities/index.ts'
 import type { WritePlan } from '../../../persistence/punchout-store.ts'
 import { contentSecurityPolicy } from '../../../web/html.ts'
 import { sendTransferReply, transferReply, type TransferReply } from '../../../web/transfer.ts'
-import { cartLines, pricedCatalog, restoreCart, setQuantity, toCartItems } from './catalog.ts'
+import { cartLines, keptLines, missingForReturn, pricedCatalog, removeKeptLine, restoreCart, setQuantity, toCartItems } from './catalog.ts'
 import { sessionNotKeptPage, shopPage } from './pages.ts'
 import { ShopSessions } from './shop-session.ts'
 
@@ -58,12 +58,12 @@ export async function registerBuiltinStorefront(app: FastifyInstance, options: B
     const fresh = await consumeOnce(request.em, 'assert', claims.jti, new Date((claims.exp + 60) * 1000))
     if (!fresh) throw new PunchgateError('PG_ERR_ASSERTION_INVALID', 'This sign-in link was already used. Start the punchout again from your procurement system.')
     const view = await viewSession(request.em, claims.sid)
-    const dropped = view.restoredItems.length ? await restoreCart(request.em, view.id, view.restoredItems) : []
+    const kept = view.restoredItems.length ? await restoreCart(request.em, view.id, view.restoredItems) : []
     const key = sessions.browserKey(request)
     sessions.setCookie(reply, key)
     linkJournal(request, view.id, view.customer.id, 'storefront.signed_in', { framing: sessions.framing(request) })
     const next = new URLSearchParams({ entry: sessions.entryPass(view.id, 1, deps.now()) })
-    if (dropped.length) next.set('notice', `Not in this catalog any more: ${dropped.join(', ')}`)
+    if (kept.length) next.set('notice', `Not in this catalog, kept in your cart as your procurement system sent them: ${kept.join(', ')}`)
     // OCI FUNCTION=SOURCING: the shop opens on the results for the buyer's SEARCHSTRING.
     const search = (await request.em.findOne(PunchoutSession, { id: view.id }))?.protocolContext.oci?.searchString
     if (search) next.set('q', search)
@@ -86,12 +86,13 @@ export async function registerBuiltinStorefront(app: FastifyInstance, options: B
     if (pass) await consumeOnce(request.em, 'shop-entry', pass.nonce, pass.expiresAt)
     const view = await viewSession(request.em, sid)
     linkJournal(request, sid, view.customer.id)
-    const [catalog, lines] = await Promise.all([
-      pricedCatalog(request.em, view.customer.id, view.permissions.includes('view_contract_prices')),
+    const [catalog, lines, kept] = await Promise.all([
+      pricedCatalog(request.em, view.customer.id, view.permissions.includes('view_contract_prices'), deps.now()),
       cartLines(request.em, sid),
+      keptLines(request.em, sid),
     ])
     const text = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined)
-    return sendPage(reply, 200, shopPage(view, catalog, lines, pagePath(handle), text(query.notice, 300), text(query.q, 200)))
+    return sendPage(reply, 200, shopPage(view, catalog, { lines, kept }, pagePath(handle), text(query.notice, 300), text(query.q, 200)))
   })
 
   // "Continue in a new window": the entry pass, posted from the page that said the frame keeps no session.
@@ -131,21 +132,36 @@ export async function registerBuiltinStorefront(app: FastifyInstance, options: B
     return reply.redirect(`${pagePath(handle)}#cart`, 303)
   })
 
+  // A line kept from the buyer system's cart leaves it only when the buyer removes it.
+  app.post<{ Params: HandleParams }>('/s/:handle/kept/remove', { config, schema }, async (request, reply) => {
+    const { handle } = request.params
+    const sid = requireSession(request, handle)
+    const view = await viewSession(request.em, sid)
+    linkJournal(request, sid, view.customer.id)
+    if (view.readOnly || !view.permissions.includes('add_to_cart')) throw new PunchgateError('PG_ERR_API_FORBIDDEN', 'This cart cannot be changed.')
+    const position = Number(formOf(request).get('position') ?? '')
+    if (!Number.isSafeInteger(position) || position < 0) throw new PunchgateError('PG_ERR_CART_INVALID', 'That line is not in the cart.')
+    await removeKeptLine(request.em, sid, position)
+    return reply.redirect(`${pagePath(handle)}#cart`, 303)
+  })
+
   // Journaled like the cart-return API: the same cart, returned by the built-in storefront.
   app.post<{ Params: HandleParams }>('/s/:handle/return', { config: { ...config, journal: 'cart' }, schema }, async (request, reply) => {
     const sid = requireSession(request, request.params.handle)
     request.journal!.sessionId = sid
     const view = await viewSession(request.em, sid)
     if (!view.permissions.includes('return_cart')) throw new PunchgateError('PG_ERR_API_FORBIDDEN', 'Your role may not return carts to procurement.')
-    const catalog = await pricedCatalog(request.em, view.customer.id, view.permissions.includes('view_contract_prices'))
-    const parsed = cartReturnSchema.safeParse({ items: toCartItems(await cartLines(request.em, sid), catalog) })
+    const catalog = await pricedCatalog(request.em, view.customer.id, view.permissions.includes('view_contract_prices'), deps.now())
+    const [lines, kept] = await Promise.all([cartLines(request.em, sid), keptLines(request.em, sid)])
+    refuseIncompleteKeptLines(kept)
+    const parsed = cartReturnSchema.safeParse({ items: toCartItems(lines, catalog, kept) })
     if (!parsed.success) throw new PunchgateError('PG_ERR_CART_INVALID', 'The cart cannot be returned as it is; check the quantities.')
     request.journal!.body = Buffer.from(JSON.stringify(parsed.data))
     let answer: TransferReply | undefined
     await returnCart(deps, sid, parsed.data.items, (returned) => {
       answer = transferReply(request, returned.transfer)
       return options.commitAnswer(request, reply, answer, returned.plan, { sessionId: sid, customerId: returned.session.customerId })
-    })
+    }, undefined, catalog[0]?.product.currency)
     return sendTransferReply(reply, answer!)
   })
 
@@ -183,6 +199,14 @@ export async function registerBuiltinStorefront(app: FastifyInstance, options: B
     Object.assign(request.journal!, { sessionId, customerId })
     if (event) request.journal!.plan = { events: [{ sessionId, at: deps.now(), type: event, data }] }
   }
+}
+
+/** A kept line goes back as it came or not at all: one the buyer system sent without a price (say) is named, to be removed. */
+function refuseIncompleteKeptLines(kept: ShopKeptLine[]): void {
+  const incomplete = kept.map((line) => [line, missingForReturn(line)] as const).filter(([, missing]) => missing.length > 0)
+  if (incomplete.length === 0) return
+  const named = incomplete.map(([line, missing]) => `${(line.item as { supplierPartID?: string }).supplierPartID} (no ${missing.join(', ')})`)
+  throw new PunchgateError('PG_ERR_CART_INVALID', `Your procurement system sent these lines without what a returned cart needs: ${named.join('; ')}. Remove them from the cart, then return it.`)
 }
 
 const lost = (message: string) => new PunchgateError('PG_ERR_SHOP_SESSION_LOST', message)

@@ -5,7 +5,7 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null)
 export const customerView = (c: Customer) => ({
   id: c.id, name: c.name, slug: c.slug, tier: c.tier, identityProfile: c.identityProfile, provisioning: c.provisioning,
   returnUrlHosts: c.returnUrlHosts, cartTransport: c.cartTransport, ociOptions: c.ociOptions,
-  retentionDays: c.retentionDays, slaTier: c.slaTier,
+  retentionDays: c.retentionDays, slaTier: c.slaTier, priceTolerance: Number(c.priceTolerance ?? 0), pricePolicy: c.pricePolicy ?? 'record',
   createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
 })
 

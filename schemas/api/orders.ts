@@ -1,0 +1,14 @@
+import { z } from 'zod'
+import type { OrderListQuery } from '../../src/domain/orders/orders-view.ts'
+
+/** The order list's query string, parsed into the domain's OrderListQuery (checked by `satisfies`). */
+export const orderListQuerySchema = z.object({
+  customer: z.uuid().optional(),
+  status: z.enum(['received', 'replaced', 'cancelled']).optional(),
+  payloadID: z.string().trim().min(1).max(400).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+}) satisfies z.ZodType<OrderListQuery>
+export type { OrderListQuery }
+
+/** The order views are domain shapes (src/domain/orders/orders-view.ts), published as is. */
+export { orderDetailSchema, orderSchema, type OrderDetail, type OrderView } from '../../src/domain/orders/orders-view.ts'
