@@ -21,8 +21,11 @@ const MINOR_UNITS: Readonly<Record<string, number>> = {
   BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
 }
 
-/** The currency's minor unit (ISO 4217): how many decimals its amounts carry. */
-export const currencyDecimals = (currency: string): number => MINOR_UNITS[currency.toUpperCase()] ?? 2
+/**
+ * The currency's minor unit (ISO 4217): how many decimals its amounts carry. Amounts without a
+ * single currency (an OCI cart may mix them) carry two.
+ */
+export const currencyDecimals = (currency: string | null): number => (currency === null ? undefined : MINOR_UNITS[currency.toUpperCase()]) ?? 2
 
 /**
  * A number as the sender wrote it (its shortest round-trip form: JSON `10.95` is "10.95"), in
@@ -61,10 +64,10 @@ const LINE_SCALE = QUANTITY_DECIMALS + UNIT_PRICE_DECIMALS
  * The cart total in the currency's minor unit: the exact sum of every line's quantity × unit
  * price as sent, rounded half-up once — what a buyer's validator computes from the message.
  */
-export function totalUnits(lines: ReadonlyArray<{ quantityUnits: bigint; unitPriceUnits: bigint }>, currency: string): bigint {
+export function totalUnits(lines: ReadonlyArray<{ quantityUnits: bigint; unitPriceUnits: bigint }>, currency: string | null): bigint {
   const exact = lines.reduce((sum, l) => sum + lineAmountUnits(l.quantityUnits, l.unitPriceUnits), 0n)
   return divideHalfUp(exact, 10n ** BigInt(LINE_SCALE - currencyDecimals(currency)))
 }
 
 /** An amount in the currency's minor unit, with exactly its decimals: `34.28` EUR, `1200` JPY, `1.250` BHD. */
-export const formatAmount = (units: bigint, currency: string): string => formatUnits(units, currencyDecimals(currency))
+export const formatAmount = (units: bigint, currency: string | null): string => formatUnits(units, currencyDecimals(currency))

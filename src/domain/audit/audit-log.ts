@@ -1,6 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
-import { PunchgateError } from '../../errors/index.ts'
 import { AuditEntry } from '../../persistence/entities/index.ts'
+import { decodeCursor, encodeCursor } from '../journal/cursor.ts'
 import type { Actor } from './audit.ts'
 
 /**
@@ -66,27 +66,12 @@ export async function listAuditEntries(
   if (to) qb.andWhere({ at: { $lt: to } })
   if (actor.customerIds !== null) qb.andWhere({ customerId: { $in: [...actor.customerIds] } })
   if (page.cursor !== undefined) {
-    const after = decodeCursor(page.cursor)
+    const after = decodeCursor('audit', page.cursor)
     qb.andWhere('(a.at, a.id) < (?::timestamptz, ?::bigint)', [after.at, after.id])
   }
   // One row more than asked tells whether another page follows.
   const rows = await qb.orderBy({ at: 'desc', id: 'desc' }).limit(page.limit + 1).getResultList()
   const items = rows.slice(0, page.limit).map(view)
   const last = items.at(-1)
-  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor(last) : null }
-}
-
-const encodeCursor = (e: AuditEntryView) => Buffer.from(JSON.stringify([e.at, e.id])).toString('base64url')
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-  } catch {
-    parsed = undefined
-  }
-  if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && !Number.isNaN(Date.parse(parsed[0])) && /^\d{1,19}$/.test(String(parsed[1]))) {
-    return { at: parsed[0], id: String(parsed[1]) }
-  }
-  throw new PunchgateError('PG_ERR_API_VALIDATION', 'The cursor is not one this list returned; pass the nextCursor of the previous page.')
+  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor('audit', last) : null }
 }

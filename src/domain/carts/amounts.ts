@@ -35,10 +35,9 @@ export function cartTotal(lines: readonly PricedLine[], currency: string | null)
     }
     return { quantityUnits, unitPriceUnits }
   })
-  const totalCurrency = currency ?? 'XXX'
-  const units = totalUnits(exact, totalCurrency)
-  if (units >= MAX_TOTAL_WHOLE_UNITS * 10n ** BigInt(currencyDecimals(totalCurrency))) {
+  const units = totalUnits(exact, currency)
+  if (units >= MAX_TOTAL_WHOLE_UNITS * 10n ** BigInt(currencyDecimals(currency))) {
     throw new PunchgateError('PG_ERR_CART_INVALID', 'The cart total is 10 000 000 000 000 or more; check the quantities and prices.')
   }
-  return formatAmount(units, totalCurrency)
+  return formatAmount(units, currency)
 }

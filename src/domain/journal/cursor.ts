@@ -10,12 +10,16 @@ export interface Keyset {
   id: string
 }
 
-export type CursorKind = 'sessions' | 'requests'
+export type CursorKind = 'sessions' | 'requests' | 'audit'
 
-const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
-const IDS: Record<CursorKind, RegExp> = {
-  sessions: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-  requests: /^\d{1,19}$/,
+/** Journal times come printed by PostgreSQL (microseconds); the audit log's from a Date (milliseconds). */
+const MICROSECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
+const MILLISECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const BIGINT_ID = /^\d{1,19}$/
+const KEYS: Record<CursorKind, { at: RegExp; id: RegExp }> = {
+  sessions: { at: MICROSECONDS, id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/ },
+  requests: { at: MICROSECONDS, id: BIGINT_ID },
+  audit: { at: MILLISECONDS, id: BIGINT_ID },
 }
 
 export const encodeCursor = (kind: CursorKind, key: Keyset): string =>
@@ -29,7 +33,7 @@ export function decodeCursor(kind: CursorKind, cursor: string): Keyset {
   } catch {
     parsed = undefined
   }
-  if (Array.isArray(parsed) && parsed.length === 3 && parsed[0] === kind && AT.test(String(parsed[1])) && IDS[kind].test(String(parsed[2]))) {
+  if (Array.isArray(parsed) && parsed.length === 3 && parsed[0] === kind && KEYS[kind].at.test(String(parsed[1])) && KEYS[kind].id.test(String(parsed[2]))) {
     return { at: parsed[1], id: parsed[2] }
   }
   throw new PunchgateError('PG_ERR_API_VALIDATION', `The cursor is not one this list returned; pass the nextCursor of the previous page of ${kind}.`)

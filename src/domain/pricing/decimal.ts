@@ -3,6 +3,8 @@
  * is 0.3 and a tolerance of 0.5 % is 0.5 %, never binary floating point's approximation.
  * Database decimals (numeric(14,4)) and cart numbers both fit without loss.
  */
+import { formatUnits as formatScaled } from '../../protocols/precision.ts'
+
 const SCALE = 8
 const ONE = 10n ** BigInt(SCALE)
 
@@ -24,14 +26,7 @@ function numberText(n: number): string {
 }
 
 /** Units as decimal text with at least `minDecimals` digits and no trailing zeros beyond them. */
-export function formatUnits(units: bigint, minDecimals = 2): string {
-  const sign = units < 0n ? '-' : ''
-  const abs = units < 0n ? -units : units
-  const whole = abs / ONE
-  let fraction = (abs % ONE).toString().padStart(SCALE, '0')
-  while (fraction.length > minDecimals && fraction.endsWith('0')) fraction = fraction.slice(0, -1)
-  return `${sign}${whole}${fraction ? `.${fraction}` : ''}`
-}
+export const formatUnits = (units: bigint, minDecimals = 2): string => formatScaled(units, SCALE, minDecimals)
 
 /** A decimal normalized for display: "12.5000" is "12.50". */
 export const formatDecimal = (value: string | number, minDecimals = 2): string => formatUnits(toUnits(value), minDecimals)
