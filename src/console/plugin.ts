@@ -10,6 +10,7 @@ import { agentRoutes } from './routes/agents.ts'
 import { authRoutes, SIGNED_OUT } from './routes/auth.ts'
 import { customerRoutes } from './routes/customers.ts'
 import { homeRoutes } from './routes/home.ts'
+import { priceRoutes } from './routes/prices.ts'
 import { roleRoutes } from './routes/roles.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { userRoutes } from './routes/users.ts'
@@ -63,6 +64,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
   await app.register(homeRoutes, kit)
   await app.register(sessionRoutes, kit)
   await app.register(customerRoutes, kit)
+  await app.register(priceRoutes, kit)
   await app.register(roleRoutes, kit)
   await app.register(userRoutes, kit)
   await app.register(agentRoutes, kit)

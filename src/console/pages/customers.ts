@@ -34,7 +34,7 @@ export function customerBody(ctx: PageContext, d: CustomerDetail): RawHtml {
   const c = d.customer
   const base = `/console/customers/${c.id}`
   return html`<h1>${c.name}</h1>
-<p><a href="${base}/roles">Roles</a> · <a href="/console/users?customer=${c.id}">Users</a> · <a href="/console/sessions?customer=${c.id}">Sessions</a> · <a href="/console/sessions?customer=${c.id}&amp;status=failed">Failed sessions</a></p>
+<p><a href="${base}/roles">Roles</a> · <a href="/console/users?customer=${c.id}">Users</a> · <a href="/console/sessions?customer=${c.id}">Sessions</a> · <a href="/console/sessions?customer=${c.id}&amp;status=failed">Failed sessions</a> · <a href="${base}/prices" id="price-lookup">Price lookup</a></p>
 ${d.newSecret ? secretCard(ctx, c, d.newSecret) : raw('')}
 <div class="grid">${settingsCard(ctx, c)}${allowListCard(ctx, c, d.allowList)}</div>
 ${credentialsCard(ctx, c, d.credentials)}`

@@ -18,7 +18,7 @@ ${s.failure ? failureCard(s, can) : raw('')}
 <div class="card" id="timeline"><h2>Timeline</h2>${s.timeline.length
     ? html`<ol class="timeline">${s.timeline.map((e) => html`<li class="${/failed|rejected|refused|missing/.test(e.type) ? 'failed' : ''}"><strong>${e.type}</strong> <span class="muted">${formatTime(e.at)}</span>${eventData(e.data)}</li>`)}</ol>`
     : html`<p class="empty">No events were recorded for this session.</p>`}</div></div>
-<div class="card" id="carts"><h2>Returned carts</h2>${s.carts.length ? s.carts.map(cartTable) : html`<p class="empty">No cart was returned in this session.</p>`}</div>
+<div class="card" id="carts"><h2>Returned carts</h2>${s.carts.length ? s.carts.map((c) => cartTable(c, s.customer.id)) : html`<p class="empty">No cart was returned in this session.</p>`}</div>
 <div class="card" id="requests"><h2>Requests</h2>${s.requests.length ? s.requests.map(requestCard) : html`<p class="empty">No journaled request belongs to this session.</p>`}</div>`
 }
 
@@ -41,15 +41,18 @@ function eventData(data: Record<string, unknown>): RawHtml {
 
 const KNOWN_LINE_FIELDS = new Set(['sku', 'quantity', 'unitPrice', 'currency', 'description', 'unitOfMeasure', 'classification'])
 
-/** One returned cart as its lines; fields beyond the usual ones (checks, manufacturer, lead time) in the last column. */
-function cartTable(c: Cart): RawHtml {
+/**
+ * One returned cart as its lines; fields beyond the usual ones (checks, manufacturer, lead time) in
+ * the last column. Each SKU opens the customer's price lookup for it.
+ */
+function cartTable(c: Cart, customerId: string): RawHtml {
   const rows = c.lines.map((value, i) => {
     const line = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>
     const qty = Number(line.quantity)
     const price = Number(line.unitPrice)
     const classification = line.classification as { domain?: string; code?: string } | undefined
     const extra = Object.entries(line).filter(([k]) => !KNOWN_LINE_FIELDS.has(k))
-    return html`<tr><td class="num">${i + 1}</td><td><code>${String(line.sku ?? '')}</code></td><td>${String(line.description ?? '')}</td>
+    return html`<tr><td class="num">${i + 1}</td><td><a href="/console/customers/${customerId}/prices?sku=${encodeURIComponent(String(line.sku ?? ''))}"><code>${String(line.sku ?? '')}</code></a></td><td>${String(line.description ?? '')}</td>
 <td class="num">${Number.isFinite(qty) ? qty : ''}</td><td>${String(line.unitOfMeasure ?? '')}</td><td class="num">${Number.isFinite(price) ? price.toFixed(2) : ''}</td>
 <td class="num">${Number.isFinite(qty * price) ? (qty * price).toFixed(2) : ''}</td><td>${classification ? `${classification.domain ?? ''} ${classification.code ?? ''}` : ''}</td>
 <td>${extra.map(([k, v]) => html`<div><code>${k}</code>: ${typeof v === 'string' ? v : JSON.stringify(v)}</div>`)}</td></tr>`
