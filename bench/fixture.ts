@@ -97,6 +97,39 @@ export function setupBody(fx: Fixture, buyer: Buyer, payloadId = 'bench-setup@bu
 </cXML>`
 }
 
+/**
+ * A `new` OrderRequest of 5 lines from the bench's buyer network, ~3 kB; `id` makes both its
+ * payloadID and its orderID unique (intake is idempotent per payloadID, and refuses a second `new`
+ * of one orderID).
+ */
+export function orderBody(fx: Fixture, id: string): string {
+  const lines = Array.from({ length: 5 }, (_, i) => `<ItemOut quantity="${i + 1}" lineNumber="${i + 1}">
+<ItemID><SupplierPartID>BENCH-SKU-${String(i + 1).padStart(5, '0')}</SupplierPartID></ItemID>
+<ItemDetail><UnitPrice><Money currency="EUR">${(9.95 + i).toFixed(2)}</Money></UnitPrice><Description xml:lang="en">Bench product ${i + 1}</Description><UnitOfMeasure>BX</UnitOfMeasure><Classification domain="UNSPSC">46181504</Classification></ItemDetail>
+</ItemOut>`).join('\n')
+  const total = Array.from({ length: 5 }, (_, i) => (i + 1) * (9.95 + i)).reduce((a, b) => a + b, 0).toFixed(2)
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd">
+<cXML payloadID="${id}@buyer.example.com" timestamp="2026-11-23T10:00:00-05:00" xml:lang="en-US">
+<Header>
+<From><Credential domain="${fx.cxml.domain}"><Identity>${fx.cxml.identity}</Identity></Credential></From>
+<To><Credential domain="DUNS"><Identity>123456789</Identity></Credential></To>
+<Sender><Credential domain="${fx.cxml.domain}"><Identity>${fx.cxml.identity}</Identity><SharedSecret>${fx.cxml.sharedSecret}</SharedSecret></Credential><UserAgent>Bench Procurement 1.0</UserAgent></Sender>
+</Header>
+<Request deploymentMode="production">
+<OrderRequest>
+<OrderRequestHeader orderID="PO-${id}" orderDate="2026-11-23T10:00:00-05:00" type="new">
+<Total><Money currency="EUR">${total}</Money></Total>
+<ShipTo><Address addressID="SHIP-01"><Name xml:lang="en">Main plant</Name><PostalAddress><Street>1 Industrial Way</Street><City>Springfield</City><Country isoCountryCode="US">United States</Country></PostalAddress></Address></ShipTo>
+<BillTo><Address addressID="BILL-01"><Name xml:lang="en">Accounts payable</Name><PostalAddress><Street>1 Industrial Way</Street><City>Springfield</City><Country isoCountryCode="US">United States</Country></PostalAddress></Address></BillTo>
+<Comments xml:lang="en">Deliver to dock 4</Comments>
+</OrderRequestHeader>
+${lines}
+</OrderRequest>
+</Request>
+</cXML>`
+}
+
 /** The StartPage token in a PunchOutSetupResponse (the gateway's and its shape only). */
 export const startTokenOf = (body: string): string | undefined => /\/punchout\/start\/([A-Za-z0-9_-]+)<\/URL>/.exec(body)?.[1]
 

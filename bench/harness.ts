@@ -50,6 +50,8 @@ export interface HarnessOptions {
   gatewayFlags?: (scratch: string) => string[]
   /** Started sessions to return carts to. */
   cartSessions?: number
+  /** More environment for the gateway (the hostile soak's METRICS_TOKEN). */
+  gatewayEnv?: Record<string, string>
 }
 
 export async function openHarness(options: HarnessOptions): Promise<Harness> {
@@ -63,7 +65,7 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
   }
   // Both boot at once (tsx compiles the gateway for several seconds); each is tracked as soon as it is up.
   const [gateway, floor] = await Promise.all([
-    startGateway(db, secrets, options.gatewayFlags?.(db.scratch)).then(track),
+    startGateway(db, secrets, options.gatewayFlags?.(db.scratch), options.gatewayEnv).then(track),
     startFloor(db).then(track),
   ])
   const fx = await seed(gateway.url, secrets.adminToken)
@@ -73,6 +75,7 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     connections: options.connections,
     runId: randomBytes(3).toString('hex'),
     newUsers: 0,
+    orders: 0,
     startPool: [],
     cartSessions: [],
     rates: new Map(),

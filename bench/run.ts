@@ -5,6 +5,7 @@
  *   npm run bench -- --quick               1 round × 5 s (~1.5 min), no journal scale
  *   npm run bench -- --rounds 5 --duration 20
  *   npm run bench -- --soak [SECONDS]      gateway RSS under setup load (default 300 s)
+ *   npm run bench -- --soak-hostile [SECONDS]  good and hostile traffic mixed: errors, event-loop lag, RSS, journal (default 300 s)
  *   npm run bench -- --profile             CPU profile of 15 s of setups, summarized
  *   npm run bench -- --journal-scale       only the journal scale: support's lists over 1,000,000 sessions
  *                    [--journal-sessions N]  (a smaller volume, for a quick look at the plans)
@@ -17,9 +18,10 @@ import { DEFAULT_JOURNAL_SESSIONS, runJournalScale } from './journal-scale.ts'
 import { profileDir, runProfile } from './profile.ts'
 import { runRounds } from './rounds.ts'
 import { runSoak } from './soak.ts'
+import { METRICS_TOKEN, runHostileSoak } from './soak-hostile.ts'
 
 export interface Options {
-  mode: 'rounds' | 'soak' | 'profile' | 'journal-scale'
+  mode: 'rounds' | 'soak' | 'soak-hostile' | 'profile' | 'journal-scale'
   rounds: number
   duration: number
   warmup: number
@@ -49,8 +51,8 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--profile') o.mode = 'profile'
     else if (arg === '--journal-scale') o.mode = 'journal-scale'
     else if (arg === '--journal-sessions') o.journalSessions = number(arg, argv[++i], 1000)
-    else if (arg === '--soak') {
-      o.mode = 'soak'
+    else if (arg === '--soak' || arg === '--soak-hostile') {
+      o.mode = arg === '--soak' ? 'soak' : 'soak-hostile'
       // The length is optional: `--soak` alone is 300 s.
       if (argv[i + 1] !== undefined && /^\d+$/.test(argv[i + 1]!)) o.soakSeconds = number(arg, argv[++i], 30)
     } else throw new Error(`unknown option ${arg} (see bench/README.md)`)
@@ -65,10 +67,13 @@ async function main(): Promise<number> {
     // The profile is of a moderately loaded gateway, not a saturated one.
     connections: options.mode === 'profile' ? 10 : options.connections,
     ...(options.mode === 'rounds' ? { cartSessions: 100 } : {}),
+    // The event-loop lag is read from the gateway's own /metrics (prom-client's nodejs_eventloop_lag_*).
+    ...(options.mode === 'soak-hostile' ? { cartSessions: 50, gatewayEnv: { METRICS_TOKEN } } : {}),
     ...(options.mode === 'profile' ? { gatewayFlags: (scratch: string) => ['--cpu-prof', `--cpu-prof-dir=${profileDir(scratch)}`] } : {}),
   })
   try {
     if (options.mode === 'soak') return await runSoak(harness, options)
+    if (options.mode === 'soak-hostile') return await runHostileSoak(harness, options)
     if (options.mode === 'profile') return await runProfile(harness)
     const status = await runRounds(harness, options)
     if (!options.journalScale) return status

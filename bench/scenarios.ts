@@ -10,7 +10,7 @@
  */
 import type autocannon from 'autocannon'
 import type { Fixture } from './fixture.ts'
-import { KNOWN_BUYER, cartBody, newBuyer, ociPath, setupBody, startTokenOf } from './fixture.ts'
+import { KNOWN_BUYER, cartBody, newBuyer, ociPath, orderBody, setupBody, startTokenOf } from './fixture.ts'
 import { runLoad, type LoadResult } from './load.ts'
 import type { Child } from './processes.ts'
 
@@ -23,6 +23,8 @@ export interface BenchContext {
   /** Unique per run, so "new user" names never repeat across runs on one database. */
   runId: string
   newUsers: number
+  /** OrderRequests sent so far: each gets its own payloadID and orderID (with `runId`). */
+  orders: number
   /** Unused one-time start tokens, oldest first: filled by the setup scenarios, spent by `start-link`. */
   startPool: string[]
   /** Sessions in state `started`, for the cart returns. */
@@ -119,6 +121,16 @@ export const SCENARIOS: Scenario[] = [
   cart(1),
   cart(20),
   cart(200),
+  {
+    name: 'order-new',
+    target: 'gateway',
+    floor: 'floor-post',
+    expect: 200,
+    request: (ctx) => ({
+      method: 'POST', path: '/punchout/cxml', headers: XML,
+      setupRequest: (req) => ({ ...req, body: orderBody(ctx.fx, `bench.${ctx.runId}.${++ctx.orders}`) }),
+    }),
+  },
 ]
 
 export const scenario = (name: string): Scenario => SCENARIOS.find((s) => s.name === name)!

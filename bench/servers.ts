@@ -18,7 +18,7 @@ export function newSecrets(): GatewaySecrets {
   }
 }
 
-export async function startGateway(db: BenchDatabase, secrets: GatewaySecrets, nodeFlags: string[] = []): Promise<Child> {
+export async function startGateway(db: BenchDatabase, secrets: GatewaySecrets, nodeFlags: string[] = [], extraEnv: Record<string, string> = {}): Promise<Child> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const child = spawnNode('gateway', url, [...nodeFlags, '--import', 'tsx', 'src/server.ts'], {
@@ -31,7 +31,10 @@ export async function startGateway(db: BenchDatabase, secrets: GatewaySecrets, n
     PUNCHGATE_SECRET_KEY: randomBytes(32).toString('base64url'),
     // Start links are minted before a round and spent during it: they must outlive the round.
     START_TOKEN_TTL_SECONDS: '3600',
+    // The bench drives thousands of requests from one address and one credential: it measures the gateway, not its limits.
+    RATE_LIMITS: 'off',
     ...db.gatewayEnv,
+    ...extraEnv,
   })
   await ready(child, '/readyz')
   return child

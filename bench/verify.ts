@@ -2,7 +2,7 @@
  * Before anything is timed: one of each request, checked for the answer a real client needs.
  * A bench that measures fast 401s or 500s is worse than none.
  */
-import { KNOWN_BUYER, ociPath, setupBody, startTokenOf } from './fixture.ts'
+import { KNOWN_BUYER, ociPath, orderBody, setupBody, startTokenOf } from './fixture.ts'
 import { sidOfRedirect, type BenchContext } from './scenarios.ts'
 
 export async function verifyAnswers(ctx: BenchContext): Promise<void> {
@@ -37,6 +37,10 @@ export async function verifyAnswers(ctx: BenchContext): Promise<void> {
     fail('OCI login (expected 303 to a start link)', oci.status, await oci.text())
   }
   await oci.body?.cancel()
+
+  const order = await fetch(`${gateway.url}/punchout/cxml`, { method: 'POST', headers: xml, body: orderBody(fx, `verify.${ctx.runId}`) })
+  const orderText = await order.text()
+  if (order.status !== 200 || !/<Status code="200"/.test(orderText)) fail('OrderRequest (expected cXML 200)', order.status, orderText)
 
   const floorPost = await fetch(`${floor.url}/cxml`, { method: 'POST', headers: xml, body: setupBody(fx, KNOWN_BUYER) })
   if (floorPost.status !== 200 || !startTokenOf(await floorPost.text())) fail('floor POST', floorPost.status, '')

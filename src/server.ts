@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (demo && !config.adminToken) {
     config = Object.freeze({ ...config, adminToken: `pg_admin_${randomBytes(24).toString('base64url')}` })
   }
-  const { app, deps, db, metricsListener } = await buildApp(config)
+  const { app, deps, db, metricsListener } = await buildApp(config, { demo })
   const seeded = demo ? await seedDemo(deps, db.orm.em.fork()) : undefined
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')

@@ -39,3 +39,16 @@ t.test('retention and metrics settings', async (t) => {
   ]
   for (const [env, message] of cases) t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env))
 })
+
+t.test('the outbox and the external storefront\'s order URL', async (t) => {
+  t.match(loadConfig({}), { storefrontOrderUrl: undefined, storefrontOrderToken: undefined, outbox: { pollIntervalMs: 2000, maxAttempts: 12, timeoutSeconds: 15 } })
+  t.match(loadConfig({ STOREFRONT_ORDER_URL: 'https://shop.example.com/orders', OUTBOX_MAX_ATTEMPTS: '3' }), { storefrontOrderUrl: 'https://shop.example.com/orders', outbox: { maxAttempts: 3 } })
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ STOREFRONT_ORDER_URL: 'ftp://shop.example.com/' }, /STOREFRONT_ORDER_URL/],
+    [{ STOREFRONT_ORDER_TOKEN: 'short' }, /STOREFRONT_ORDER_TOKEN: must be at least 16/],
+    [{ OUTBOX_POLL_INTERVAL_MS: '5' }, /OUTBOX_POLL_INTERVAL_MS/],
+    [{ OUTBOX_MAX_ATTEMPTS: '0' }, /OUTBOX_MAX_ATTEMPTS/],
+    [{ OUTBOX_TIMEOUT_SECONDS: '301' }, /OUTBOX_TIMEOUT_SECONDS/],
+  ]
+  for (const [env, message] of cases) t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env))
+})

@@ -21,6 +21,12 @@ export const customerSchema = z.object({
   /** Percent; a price deviating by no more is no mismatch. */
   priceTolerance: z.number(),
   pricePolicy: z.enum(['record', 'refuse']),
+  /** Cart checks per buyer system: what a finding does (`warn`, `block`) and the customer's changes to its preset's rules. */
+  cartChecks: z.object({ policy: z.enum(['warn', 'block']), rules: z.record(z.string(), z.unknown()) }),
+  /** Order on behalf: allowed, and the longest time box in minutes. */
+  onBehalf: z.object({ allowed: z.boolean(), maxMinutes: z.number().int() }),
+  /** Where the supplier's ConfirmationRequest and ShipNoticeRequest go; null: none are sent. */
+  orderStatusUrl: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 })

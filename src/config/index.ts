@@ -7,6 +7,8 @@ import { z } from 'zod'
 const port = z.coerce.number().int().min(0).max(65535)
 const optionalString = z.string().trim().min(1).optional()
 const secretToken = z.string().min(16, 'must be at least 16 characters').optional()
+/** Requests allowed per RATE_LIMIT_WINDOW_SECONDS. */
+const rateLimit = z.coerce.number().int().min(1).max(1_000_000)
 
 const envSchema = z.object({
   PORT: port.default(3000),
@@ -27,6 +29,7 @@ const envSchema = z.object({
   STOREFRONT_AUDIENCE: optionalString,
   TRUST_PROXY: optionalString,
   CXML_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   RETENTION_DEFAULT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_INTERVAL_SECONDS: z.coerce
     .number()
@@ -36,6 +39,20 @@ const envSchema = z.object({
   METRICS_TOKEN: secretToken,
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  STOREFRONT_ORDER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  STOREFRONT_ORDER_TOKEN: secretToken,
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  OUTBOX_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('punchgate:'),
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_PUNCHOUT_PER_CREDENTIAL: rateLimit.default(600),
+  RATE_LIMIT_PUNCHOUT_PER_ADDRESS: rateLimit.default(1200),
+  RATE_LIMIT_START_PER_ADDRESS: rateLimit.default(120),
+  RATE_LIMIT_API_PER_ADDRESS: rateLimit.default(600),
+  RATE_LIMIT_SIGN_IN_PER_ADDRESS: rateLimit.default(20),
 }).refine((e) => e.METRICS_PORT === undefined || e.METRICS_PORT === 0 || e.METRICS_PORT !== e.PORT, {
   path: ['METRICS_PORT'],
   message: 'must differ from PORT',
@@ -61,6 +78,8 @@ export interface Config {
   storefrontAudience: string
   trustProxy?: string
   cxmlBodyLimit: number
+  /** Seconds a request (headers and body) may take to arrive before its connection is closed. */
+  requestTimeoutSeconds: number
   /** Days raw payloads are kept for journal entries without a customer (customers set their own). */
   retentionDefaultDays: number
   /** Seconds between retention runs; 0: the server runs none (the CLI still can). */
@@ -70,6 +89,27 @@ export interface Config {
   /** A separate listener for /metrics, when set. */
   metricsPort?: number
   metricsHost: string
+  /** Where accepted orders are posted (an external storefront); unset: the built-in storefront keeps them. */
+  storefrontOrderUrl?: string
+  /** Bearer token sent with each order to storefrontOrderUrl. */
+  storefrontOrderToken?: string
+  /** The outbox (docs/operations.md, "The outbox"): how often it looks for due deliveries, attempts per message, seconds per attempt. */
+  outbox: { pollIntervalMs: number; maxAttempts: number; timeoutSeconds: number }
+  /** Shared store of the rate-limit counters (several replicas); unset: counted per process. */
+  redisUrl?: string
+  redisKeyPrefix: string
+  rateLimits: RateLimits
+}
+
+/** Requests allowed per window, per key (docs/operations.md, "Rate limits"). */
+export interface RateLimits {
+  enabled: boolean
+  windowSeconds: number
+  punchoutPerCredential: number
+  punchoutPerAddress: number
+  startPerAddress: number
+  apiPerAddress: number
+  signInPerAddress: number
 }
 
 export class ConfigError extends Error {
@@ -103,10 +143,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storefrontAudience: e.STOREFRONT_AUDIENCE ?? 'punchgate-storefront',
     trustProxy: e.TRUST_PROXY,
     cxmlBodyLimit: e.CXML_BODY_LIMIT_BYTES,
+    requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
     retentionDefaultDays: e.RETENTION_DEFAULT_DAYS,
     retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
+    storefrontOrderUrl: e.STOREFRONT_ORDER_URL,
+    storefrontOrderToken: e.STOREFRONT_ORDER_TOKEN,
+    outbox: Object.freeze({ pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS, timeoutSeconds: e.OUTBOX_TIMEOUT_SECONDS }),
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    rateLimits: Object.freeze({
+      enabled: e.RATE_LIMITS === 'on',
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      punchoutPerCredential: e.RATE_LIMIT_PUNCHOUT_PER_CREDENTIAL,
+      punchoutPerAddress: e.RATE_LIMIT_PUNCHOUT_PER_ADDRESS,
+      startPerAddress: e.RATE_LIMIT_START_PER_ADDRESS,
+      apiPerAddress: e.RATE_LIMIT_API_PER_ADDRESS,
+      signInPerAddress: e.RATE_LIMIT_SIGN_IN_PER_ADDRESS,
+    }),
   })
 }

@@ -11,6 +11,7 @@ import { authRoutes, SIGNED_OUT } from './routes/auth.ts'
 import { customerRoutes } from './routes/customers.ts'
 import { homeRoutes } from './routes/home.ts'
 import { priceRoutes } from './routes/prices.ts'
+import { replayRoutes } from './routes/replay.ts'
 import { roleRoutes } from './routes/roles.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { userRoutes } from './routes/users.ts'
@@ -63,6 +64,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
   await app.register(authRoutes, kit)
   await app.register(homeRoutes, kit)
   await app.register(sessionRoutes, kit)
+  await app.register(replayRoutes, kit)
   await app.register(customerRoutes, kit)
   await app.register(priceRoutes, kit)
   await app.register(roleRoutes, kit)

@@ -26,9 +26,14 @@ export function checkReturnUrl(raw: string, allowList: readonly string[]): strin
   if (hostMatches.length === 0) refuse(`host ${url.host} is not on the customer's allow-list`)
   const httpAllowed = LOCAL_HOSTS.has(url.hostname) || hostMatches.some((e) => e.http)
   if (url.protocol === 'http:' && !httpAllowed) refuse('http is not allowed for this host (https only)')
+  // WHATWG URL resolves `..` and `%2e%2e` segments but keeps `..%2f..%2f`: a receiving server that
+  // decodes it would leave the allowed prefix, so encoded separators and dots are refused.
+  if (ENCODED_SEPARATOR.test(url.pathname)) refuse('its path contains an encoded slash, backslash, dot or percent sign (%2F, %5C, %2E, %25)')
   if (!hostMatches.some((e) => matchesPath(url, e.pathPrefix))) refuse(`path ${url.pathname} is outside the allowed paths`)
   return url.href
 }
+
+const ENCODED_SEPARATOR = /%(?:2f|5c|2e|25)/i
 
 interface AllowEntry {
   hostname: string

@@ -26,14 +26,15 @@ const REASON_MAX_LENGTH = 1000
  * by hash, with their customer scope). The role must grant the route's capability.
  */
 export function bearerAuth(orm: MikroORM, config: Config) {
-  return (capability: Capability) =>
+  // Without a capability any valid token passes (the API description, docs/operations.md, "API documentation").
+  return (capability?: Capability) =>
     async (request: FastifyRequest): Promise<void> => {
       const header = request.headers.authorization ?? ''
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
       if (!match) throw new PunchgateError('PG_ERR_API_UNAUTHORIZED', 'Send an API token as "Authorization: Bearer <token>".')
       const actor = await resolveActor(orm, config, match[1]!)
       if (!actor) throw new PunchgateError('PG_ERR_API_UNAUTHORIZED', 'The API token is not valid or was revoked.')
-      if (!roleMay(actor.role, capability)) {
+      if (capability !== undefined && !roleMay(actor.role, capability)) {
         throw new PunchgateError('PG_ERR_API_FORBIDDEN', `A ${actor.role} token cannot do this (it needs the ${capability} capability).`)
       }
       const reason = auditReason(request.headers[AUDIT_REASON_HEADER])

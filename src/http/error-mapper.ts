@@ -21,8 +21,8 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   PG_ERR_START_TOKEN_USED: 'Link already used',
   PG_ERR_START_TOKEN_EXPIRED: 'Link expired',
   PG_ERR_AUTH_BAD_SECRET: 'Sign-in refused',
-  PG_ERR_AUTH_UNKNOWN_CREDENTIAL: 'Sign-in refused',
   PG_ERR_RETURN_URL_REFUSED: 'Return address refused',
+  PG_ERR_RATE_LIMITED: 'Too many requests',
 }
 
 /**
@@ -41,6 +41,8 @@ export function toPunchgateError(err: unknown, request?: Pick<FastifyRequest, 'h
       return new PunchgateError('PG_ERR_BODY_TOO_LARGE', 'The body is larger than this endpoint accepts.')
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new PunchgateError('PG_ERR_MEDIA_TYPE', unacceptedMediaType(request?.headers['content-type']))
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new PunchgateError('PG_ERR_NOT_FOUND', 'No resource has a path segment this long.')
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new PunchgateError('PG_ERR_API_VALIDATION', e.message)
@@ -63,8 +65,21 @@ export function toPunchgateError(err: unknown, request?: Pick<FastifyRequest, 'h
 /** SQLSTATEs of values PostgreSQL cannot take: NUL in a bind (08P01), bad characters, overflow, too long. */
 const UNSTORABLE = new Set(['08P01', '22021', '22P05', '22003', '22001'])
 
-function isDatabaseUnavailable(e: { code?: string; name?: string }): boolean {
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(e?.code ?? '') || e?.name === 'ConnectionException'
+/**
+ * The database is down, restarting, out of connections or out of disk (SQLSTATE classes 08, 53,
+ * 57P): nothing was written, and a retry later may succeed (docs/operations.md, "When the
+ * database is unavailable").
+ */
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '53100', '53300'])
+
+/**
+ * node-postgres reports a connection cut mid-query (a killed backend), and a query on a client
+ * whose connection already broke, by message only, without a code.
+ */
+const CONNECTION_LOST = /Connection terminated( unexpectedly)?$|(encountered a connection error|was closed) and is not queryable$/
+
+function isDatabaseUnavailable(e: { code?: string; name?: string; message?: string }): boolean {
+  return UNAVAILABLE.has(e?.code ?? '') || e?.name === 'ConnectionException' || CONNECTION_LOST.test(e?.message ?? '')
 }
 
 export function registerErrorMapper(app: FastifyInstance): void {
@@ -114,12 +129,17 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: Pun
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
       .send(errorPage(TITLES[err.code] ?? 'Punchout not possible', message, request.id))
   }
-  return reply.code(status).send({ code: err.code, message, reference: request.id, ...(err.code === 'PG_ERR_API_VALIDATION' && err.details ? { issues: err.details.issues } : {}) })
+  return reply.code(status).send({
+    code: err.code, message, reference: request.id,
+    ...(err.code === 'PG_ERR_API_VALIDATION' && err.details ? { issues: err.details.issues } : {}),
+    // A blocked cart: each finding with its line, SKU and rule, for the storefront to show (docs/api.md, "Cart checks").
+    ...(err.code === 'PG_ERR_CART_CHECK_FAILED' && err.details ? { findings: err.details.findings } : {}),
+  })
 }
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable',
-  409: 'Conflict', 410: 'Gone', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  409: 'Conflict', 410: 'Gone', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 }
 const shortText = (code: ErrorCode) => STATUS_TEXT[ERRORS[code].cxml] ?? 'Error'
 

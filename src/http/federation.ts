@@ -48,7 +48,8 @@ export async function registerFederation(app: FastifyInstance, config: Config, k
           allowedAud: config.storefrontAudience,
           requiredClaims: ['iss', 'aud', 'sub', 'exp', 'iat', 'jti', 'sid'],
           clockTolerance: 30_000,
-          maxAge: (config.assertionTtlSeconds + 30) * 1000,
+          // @fastify/jwt reads a numeric maxAge as seconds (it converts to fast-jwt's milliseconds).
+          maxAge: config.assertionTtlSeconds + 30,
           // Against the gateway's clock, the one that set iat/exp (fast-jwt defaults to Date.now()).
           clockTimestamp: keys.now().getTime(),
         })

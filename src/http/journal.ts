@@ -10,6 +10,8 @@ export interface JournalRecord {
   channel: JournalChannel
   /** The request bytes with secrets redacted; set by the route once it has them. */
   body?: Buffer
+  /** The Content-Type of `body` when it is not the request's own (the cXML part of a multipart request). */
+  contentType?: string
   sessionId?: string
   customerId?: string
   payloadId?: string
@@ -134,7 +136,7 @@ function journalRow(request: FastifyRequest, reply: FastifyReply, record: Journa
     protocolStatus: record.protocolStatus ?? null,
     outcome: record.outcome ?? (status < 400 ? 'ok' : status >= 500 ? 'error' : 'refused'),
     errorCode: record.errorCode ?? null,
-    contentType: request.headers['content-type']?.slice(0, 200) ?? null,
+    contentType: (record.contentType ?? request.headers['content-type'])?.slice(0, 200) ?? null,
     requestBody: body ?? null,
     requestSize: rawLength,
     responseContentType: answer.contentType?.slice(0, 200) || null,
@@ -144,8 +146,8 @@ function journalRow(request: FastifyRequest, reply: FastifyReply, record: Journa
   }
 }
 
-/** Start links and OCI passwords are credentials: never stored or logged in full. */
-const START_LINK = /(\/punchout\/start\/)[^/?#<"'\s]+/g
+/** Start links, cart re-send links and OCI passwords are credentials: never stored or logged in full. */
+const START_LINK = /(\/punchout\/(?:start|resend)\/)[^/?#<"'\s]+/g
 /** A storefront session handle keeps its session id (support searches by it) and loses its MAC. */
 const SHOP_HANDLE = /(\/s\/[0-9a-f-]{36})\.[^/?#<"'\s]+/g
 

@@ -6,6 +6,7 @@ import { ERRORS, PunchgateError } from '../errors/index.ts'
 import type { Database } from '../persistence/database.ts'
 import type { JournalRow, PunchoutStore, WritePlan } from '../persistence/punchout-store.ts'
 import { registerErrorMapper } from './error-mapper.ts'
+import { registerOutboxGauge } from './outbox-metrics.ts'
 
 /**
  * Prometheus metrics (docs/operations.md, "Metrics"), on a registry of this app's own: tests build
@@ -40,6 +41,7 @@ export function gatewayMetrics(config: Readonly<Config>, db: Database): GatewayM
     registers: [registry],
   })
   registerPoolGauges(registry, db)
+  registerOutboxGauge(registry, db)
 
   /** A setup is counted once its journal row is written: what the journal holds is what is counted. */
   const countSetup = (plan: WritePlan, row: JournalRow): void => {

@@ -17,13 +17,14 @@ const MAX_QUOTED_TYPE = 100
 /**
  * The text of a 415 for a body no parser accepts, naming the media type actually sent (its
  * parameters — boundary, start, charset — left out). `multipart/related` is how cXML travels with
- * attachments (cXML User's Guide, "Attachments"); it gets its own, plain explanation.
+ * attachments (cXML User's Guide, "Attachments"): only the cXML endpoint takes it, for an
+ * OrderRequest (docs/cxml.md, "Attachments"); elsewhere it gets its own, plain explanation.
  */
 export function unacceptedMediaType(contentType: string | undefined): string {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
   if (type === '') return 'A body without a Content-Type is not accepted here; send cXML as text/xml or application/xml.'
   if (type === 'multipart/related') {
-    return 'multipart/related (cXML with attachments) is not accepted here yet; send the cXML document alone as text/xml or application/xml.'
+    return 'multipart/related (cXML with attachments) is accepted only for an OrderRequest at /punchout/cxml; this endpoint does not take it.'
   }
   const quoted = type.length > MAX_QUOTED_TYPE ? `${type.slice(0, MAX_QUOTED_TYPE)}…` : type
   return `Content-Type ${JSON.stringify(quoted)} is not accepted here.`

@@ -94,10 +94,40 @@ function readCommitted(connection: { query(sql: string, done: (err?: Error) => v
 export async function openDatabase(config: Config): Promise<Database> {
   const db = config.databaseUrl ? await openPostgres(config) : await openEmbedded(config)
   try {
-    await db.orm.getMigrator().up()
+    await migrate(db)
   } catch (err) {
     await db.close()
     throw err
   }
   return db
+}
+
+/** The advisory lock under which one process at a time migrates a shared PostgreSQL. */
+export const MIGRATION_LOCK = 'punchgate:migrations'
+
+/**
+ * Replicas starting at the same moment take turns: the first applies what is pending, the others
+ * wait for its lock and then find nothing left (docs/operations.md, "Migrations across several
+ * replicas"). The lock is held on a connection of its own, for the migrator's whole run — its
+ * bookkeeping table is created outside the migration's transaction. The embedded database has
+ * one process (the DATA_DIR lock), so no lock.
+ */
+async function migrate(db: Database): Promise<void> {
+  const migrator = db.orm.getMigrator()
+  if (db.embedded) {
+    await migrator.up()
+    return
+  }
+  const knex = db.orm.em.getKnex()
+  const connection: unknown = await knex.client.acquireConnection()
+  try {
+    await knex.raw('select pg_advisory_lock(hashtext(?))', [MIGRATION_LOCK]).connection(connection)
+    try {
+      await migrator.up()
+    } finally {
+      await knex.raw('select pg_advisory_unlock(hashtext(?))', [MIGRATION_LOCK]).connection(connection)
+    }
+  } finally {
+    await knex.client.releaseConnection(connection)
+  }
 }

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql'
 import {
-  BuyerUser, Cart, Customer, CustomerRole, JournalEntry, Order, OrderLine, PunchoutSession, SessionEvent, type OrderStatus, type SessionStatus,
+  BuyerUser, Cart, Customer, CustomerRole, JournalEntry, Order, OrderAttachment, OrderLine, OutboxMessage, PreparedCart, PunchoutSession, SessionEvent, type OrderStatus, type SessionStatus,
 } from './entities/index.ts'
 import { RowMapper, type Statement } from './rows.ts'
 import { knexSql, type Sql } from './sql.ts'
@@ -30,8 +30,20 @@ export interface WritePlan {
   /**
    * Gate: an order, inserted only if the customer has no order with its payloadID (nor, for a
    * `new`, its orderID). It references the plan's journal row, which holds the raw document.
+   * With `supersede` (an update or a delete) the gate is the change of the order's current
+   * versions instead: it opens only if one is still current when the write runs, so two
+   * concurrent updates cannot both replace the same version (docs/cxml.md, "Updates one at a time").
    */
-  newOrder?: { row: Omit<Order, 'journalEntryId'>; lines: OrderLine[]; supersede?: { from: readonly OrderStatus[]; status: OrderStatus } }
+  newOrder?: {
+    row: Omit<Order, 'journalEntryId'>
+    lines: OrderLine[]
+    attachments?: OrderAttachment[]
+    supersede?: { from: readonly OrderStatus[]; status: OrderStatus }
+  }
+  /** Deliveries the write causes (docs/operations.md, "The outbox"): written with it, or not at all. */
+  outbox?: OutboxMessage[]
+  /** Gate: a cart prepared on behalf of the buyer, restored into `sessionId` only if no other setup took it first. */
+  consumePreparedCart?: { id: string; sessionId: string; at: Date }
 }
 
 export type JournalRow = Omit<JournalEntry, 'id'>
@@ -51,12 +63,15 @@ export interface BuyerLookup {
   email?: string
   unidentified: boolean
   roleKeys: readonly string[]
+  /** Read the named user's newest unconsumed prepared cart too (a `create` setup restores it). */
+  preparedCart?: true
 }
 
 export interface BuyerContext {
   user?: BuyerUser
   userByEmail?: BuyerUser
   roles: CustomerRole[]
+  preparedCart?: PreparedCart
 }
 
 export interface StartContext {
@@ -112,6 +127,8 @@ export class SqlPunchoutStore implements PunchoutStore {
       order: new RowMapper<Order>(meta.get('Order')),
       orderLine: new RowMapper<OrderLine>(meta.get('OrderLine')),
       journal: new RowMapper<JournalEntry>(meta.get('JournalEntry')),
+      outbox: new RowMapper<OutboxMessage>(meta.get('OutboxMessage')),
+      prepared: new RowMapper<PreparedCart>(meta.get('PreparedCart')),
     }
   }
 
@@ -136,10 +153,17 @@ export class SqlPunchoutStore implements PunchoutStore {
       byEmail = `(select row_to_json(u) from buyer_users u where u.customer_id = ? and u.email = ? and not u.unidentified order by u.created_at limit 1)`
       params.push(lookup.customerId, lookup.email)
     }
+    let prepared = 'null::json'
+    if (lookup.preparedCart && !lookup.unidentified) {
+      prepared = `(select row_to_json(p) from prepared_carts p join buyer_users u on u.id = p.user_id
+                    where u.customer_id = ? and u.unique_name = ? and not u.unidentified and p.consumed_at is null order by p.created_at desc limit 1)`
+      params.push(lookup.customerId, lookup.uniqueName)
+    }
     params.push(lookup.customerId, ...lookup.roleKeys)
-    const [row] = await this.sql.rows<{ user: Record<string, unknown> | null; by_email: Record<string, unknown> | null; roles: Array<Record<string, unknown>> }>(
+    const [row] = await this.sql.rows<{ user: Record<string, unknown> | null; by_email: Record<string, unknown> | null; prepared: Record<string, unknown> | null; roles: Array<Record<string, unknown>> }>(
       `select (select row_to_json(u) from buyer_users u where u.customer_id = ? and ${named}) as "user",
               ${byEmail} as by_email,
+              ${prepared} as prepared,
               (select coalesce(json_agg(row_to_json(r)), '[]'::json) from customer_roles r
                 where r.customer_id = ? and r.name_key in (${lookup.roleKeys.map(() => '?').join(', ') || 'null'})) as roles`,
       params,
@@ -148,6 +172,7 @@ export class SqlPunchoutStore implements PunchoutStore {
       ...(row!.user ? { user: this.map.user.fromJson(row!.user) } : {}),
       ...(row!.by_email ? { userByEmail: this.map.user.fromJson(row!.by_email) } : {}),
       roles: row!.roles.map((r) => this.map.role.fromJson(r)),
+      ...(row!.prepared ? { preparedCart: this.map.prepared.fromJson(row!.prepared) } : {}),
     }
   }
 
@@ -196,6 +221,7 @@ export class SqlPunchoutStore implements PunchoutStore {
   async commit(plan: WritePlan, journal: JournalRow): Promise<boolean> {
     const statement = this.compose(plan, journal)
     const run = async (sql: Sql) => (await sql.rows<{ applied: number }>(statement.text, statement.params))[0]!.applied > 0
+    if (plan.newOrder?.supersede) return this.commitSupersede(plan.newOrder.row, run)
     const email = plan.newUser?.unlessEmail
     if (email === undefined) return run(this.sql)
     // The unique constraint covers names only: first setups that share an email take turns on
@@ -204,6 +230,25 @@ export class SqlPunchoutStore implements PunchoutStore {
       await tx.rows('select pg_advisory_xact_lock(hashtext(?))', [`buyer-email:${plan.newUser!.row.customerId}:${email}`])
       return run(tx)
     })
+  }
+
+  /**
+   * Updates and deletes of one order take turns (a transaction lock on the orderID), so each
+   * statement starts after the previous one committed and supersedes the version it left
+   * current; paid only for updates and deletes. The gate still decides: a version cancelled
+   * meanwhile closes it. A payloadID taken meanwhile by another document fails the insert,
+   * which rolls the whole statement back: the gate lost, intake decides again.
+   */
+  private async commitSupersede(order: Omit<Order, 'journalEntryId'>, run: (sql: Sql) => Promise<boolean>): Promise<boolean> {
+    try {
+      return await this.sql.transaction(async (tx) => {
+        await tx.rows('select pg_advisory_xact_lock(hashtext(?))', [`order:${order.customerId}:${order.orderId}`])
+        return run(tx)
+      })
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false
+      throw err
+    }
   }
 
   /** `with g as (gate), w1 as (…), … select …`: data-modifying CTEs run as one atomic statement. */
@@ -226,6 +271,7 @@ export class SqlPunchoutStore implements PunchoutStore {
     if (plan.events?.length) writes.push(this.events(plan.events, gated))
     if (plan.cart) writes.push(map.cart.insert(plan.cart, gated))
     if (plan.newOrder) writes.push(...this.orderWrites(plan.newOrder, gated))
+    for (const message of plan.outbox ?? []) writes.push(map.outbox.insert(message, gated))
     const journalRow = map.journal.insert(journal, gated)
     writes.push(plan.newOrder ? withColumn(journalRow, 'id', JOURNAL_ID) : journalRow)
     // The order references its journal row: the row's id is drawn first and used by both.
@@ -238,7 +284,20 @@ export class SqlPunchoutStore implements PunchoutStore {
   }
 
   private gate(plan: WritePlan): Statement | undefined {
-    if ([plan.newUser, plan.transition, plan.newOrder].filter(Boolean).length > 1) throw new Error('a write plan has at most one gate')
+    if ([plan.newUser, plan.transition, plan.newOrder, plan.consumePreparedCart].filter(Boolean).length > 1) throw new Error('a write plan has at most one gate')
+    if (plan.consumePreparedCart) {
+      const { id, sessionId, at } = plan.consumePreparedCart
+      const claim = update(this.map.prepared, id, { consumedAt: at, consumedBySessionId: sessionId }, [{ text: '"consumed_at" is null', params: [] }])
+      return { text: `${claim.text} returning 1`, params: claim.params }
+    }
+    if (plan.newOrder?.supersede) {
+      const { row, supersede } = plan.newOrder
+      const current = statusIn(supersede.from)
+      return {
+        text: `update "orders" set "status" = ? where "customer_id" = ? and "order_id" = ? and ${current.text} returning 1`,
+        params: [supersede.status, row.customerId, row.orderId, ...current.params],
+      }
+    }
     if (plan.newOrder) {
       const insert = withColumn(this.map.order.insert(plan.newOrder.row), 'journal_entry_id', JOURNAL_ID)
       // No conflict target: a repeated payloadID and a second `new` of one orderID both lose.
@@ -277,13 +336,9 @@ export class SqlPunchoutStore implements PunchoutStore {
         })))],
       })
     }
-    if (order.supersede) {
-      const { row, supersede } = order
-      writes.push({
-        text: `update "orders" set "status" = ? where "customer_id" = ? and "order_id" = ? and "id" <> ? and ${statusIn(supersede.from).text} and ${GATE_OPEN.text}`,
-        params: [supersede.status, row.customerId, row.orderId, row.id, ...statusIn(supersede.from).params],
-      })
-    }
+    // Superseding, the order row is not the gate: inserted once the gate opened.
+    if (order.supersede) writes.unshift(withColumn(this.map.order.insert(order.row, gated), 'journal_entry_id', JOURNAL_ID))
+    if (order.attachments?.length) writes.push(attachmentsInsert(order.attachments, gated))
     return writes
   }
 
@@ -316,6 +371,20 @@ function withColumn(insert: Statement, column: string, expression: string): Stat
   const text = insert.text.replace(/^(insert into "[^"]+" \()/, `$1"${column}", `).replace(') select ', `) select ${expression}, `)
   return { text, params: insert.params }
 }
+
+/** Several parts in one insert; the content travels as base64 inside the JSON parameter. */
+function attachmentsInsert(attachments: readonly OrderAttachment[], gated: string): Statement {
+  return {
+    text: `insert into "order_attachments" ("id", "order_id", "content_id", "file_name", "content_type", "size", "sha256", "content")
+           select a.id, a.order_id, a.content_id, a.file_name, a.content_type, a.size, a.sha256, decode(a.content, 'base64')
+             from jsonb_to_recordset(?::jsonb) as a(id uuid, order_id uuid, content_id text, file_name text, content_type text, size int, sha256 text, content text)${gated}`,
+    params: [JSON.stringify(attachments.map((a) => ({
+      id: a.id, order_id: a.orderId, content_id: a.contentId ?? null, file_name: a.fileName ?? null, content_type: a.contentType, size: a.size, sha256: a.sha256, content: a.content.toString('base64'),
+    })))],
+  }
+}
+
+const UNIQUE_VIOLATION = '23505'
 
 /** Every write but the gate is conditional on it. */
 const GATE_OPEN: Statement = { text: 'exists (select 1 from g)', params: [] }

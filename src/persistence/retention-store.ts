@@ -19,6 +19,8 @@ export interface RetentionBatches {
   purgeJournal(now: Date, defaultDays: number, limit: number): Promise<number>
   /** Carts older than their customer's retention lose the document sent on; the lines stay. */
   purgeCarts(now: Date, limit: number): Promise<number>
+  /** Outbox messages delivered or dead, older than their customer's retention, lose their body. */
+  purgeOutbox(now: Date, limit: number): Promise<number>
   /** Single-use keys whose `expires_at` has passed: the value they guard is expired anyway. */
   deleteSpentKeys(now: Date, limit: number): Promise<number>
 }
@@ -107,6 +109,18 @@ function sqlBatches(sql: Sql): RetentionBatches {
              and c.created_at < ?::timestamptz - make_interval(days => cu.retention_days)
            limit ?),
         purged as (update carts c set document = null, payload_purged_at = ? from due where c.id = due.id returning 1)
+        select count(*)::int as n from purged`,
+      [new Date(now.getTime() - DAY_MS), now, limit, now]),
+    // Pending messages are never purged (they still have to go out): the partial index leaves them out.
+    purgeOutbox: (now, limit) =>
+      count(sql, `
+        with due as (
+          select m.id from outbox_messages m
+            join customers cu on cu.id = m.customer_id
+           where m.payload_purged_at is null and m.state <> 'pending' and m.created_at < ?
+             and m.created_at < ?::timestamptz - make_interval(days => cu.retention_days)
+           limit ?),
+        purged as (update outbox_messages m set body = null, payload_purged_at = ? from due where m.id = due.id returning 1)
         select count(*)::int as n from purged`,
       [new Date(now.getTime() - DAY_MS), now, limit, now]),
     deleteSpentKeys: (now, limit) =>

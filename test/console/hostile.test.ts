@@ -28,7 +28,7 @@ await returnCart(app, started.sid, [{
 }])
 const { browser } = await signedIn(app, 'admin')
 
-t.test('every page shows the hostile text as text', async (t) => {
+t.test('C1 xss-item-description-console: every page shows the hostile text as text', async (t) => {
   const sessions = await browser.get('/console/sessions')
   const ids = [...new Set([...sessions.body.matchAll(/href="\/console\/sessions\/([0-9a-f-]{36})"/g)].map((m) => m[1]))]
   t.equal(ids.length, 2)
@@ -52,7 +52,7 @@ t.test('every page shows the hostile text as text', async (t) => {
   t.match(edit.body, 'name="name" value="Acme &quot;Quotes&quot; &amp; &lt;b&gt;Sons&lt;/b&gt; &lt;script&gt;', 'inside an attribute too')
   const cart = await browser.get(`/console/sessions/${started.sid}`)
   t.match(cart.body, '<td>&lt;script&gt;alert(&quot;cart&quot;)&lt;/script&gt; &amp; &quot;quoted&quot; &#39;single&#39;</td>')
-  t.match(cart.body, '<td><code>&quot;&gt;&lt;svg onload=alert(&#39;sku&#39;)&gt;</code></td>')
+  t.match(cart.body, '?sku=%22%3E%3Csvg%20onload%3Dalert(&#39;sku&#39;)%3E"><code>&quot;&gt;&lt;svg onload=alert(&#39;sku&#39;)&gt;</code></a></td>', 'in the price-lookup link too')
   t.match(cart.body, '&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;', 'the buyer name')
   t.match(cart.body, '<span class="x-str">&quot;&lt;script&gt;alert(\\&quot;cart\\&quot;)&lt;/script&gt; &amp; \\&quot;quoted\\&quot; &#39;single&#39;&quot;</span>', 'inside the highlighted JSON')
   const failed = await browser.get(`/console/sessions/${ids.find((id) => id !== started.sid)}`)

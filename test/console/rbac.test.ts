@@ -41,7 +41,7 @@ async function snapshot() {
   }
 }
 
-t.test('an auditor sees no write button, and a forged form is refused with nothing changed', async (t) => {
+t.test('E4 role-auditor-write: an auditor sees no write button, and a forged form is refused with nothing changed', async (t) => {
   const { browser } = await signedIn(app, 'auditor')
   for (const url of [customerPage, `${customerPage}/roles`, `/console/users?customer=${acme.id}`]) {
     const page = await browser.get(url)
@@ -86,7 +86,7 @@ t.test('an admin sees the write buttons', async (t) => {
   t.match((await browser.get(`${customerPage}/roles`)).body, 'Save mapping')
 })
 
-t.test("an agent limited to one customer sees only it; another customer's pages do not exist for them", async (t) => {
+t.test("E3 admin-idor: an agent limited to one customer sees only it; another customer's pages do not exist for them", async (t) => {
   const { browser } = await signedIn(app, 'admin', [acme.id])
   const list = await browser.get('/console/customers')
   t.match(list.body, 'Acme Corp')

@@ -1,9 +1,5 @@
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import t from 'tap'
-import { stop, waitForBanner } from '../helpers/server.ts'
+import { openBrowser, skipWithoutChromium as skip, startDemoGateway } from '../helpers/browser.ts'
 
 /**
  * The support console in a real browser (docs/console.md): an agent signs in, finds the failed
@@ -11,34 +7,11 @@ import { stop, waitForBanner } from '../helpers/server.ts'
  * from there, and sees the review list shrink; the buyer's next punchout then goes through.
  * Every console page visited is saved as a full-page screenshot under test/artifacts/.
  */
-const CHROMIUM = '/usr/bin/chromium'
-const ROOT = path.resolve(import.meta.dirname, '../..')
-const ARTIFACTS = path.join(ROOT, 'test/artifacts')
 const PASSWORD = 'e2e agent password 1234'
 const STOREFRONT_TOKEN = 'e2e-storefront-token-0123456789'
 
-// CI installs Chromium (.ci/run); a developer machine without it skips, saying so.
-const skip = existsSync(CHROMIUM) ? false : `browser test needs ${CHROMIUM} (apt-get install -y chromium)`
-
 t.test('sign in → failed session → open it → map the missing role → the review list shrinks', { skip }, async (t) => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'punchgate-console-e2e-'))
-  const port = 20000 + Math.floor(Math.random() * 20000)
-  const base = `http://127.0.0.1:${port}`
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', '--demo'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUNCHGATE_ADMIN_TOKEN: '', PUNCHGATE_STOREFRONT_TOKEN: STOREFRONT_TOKEN, DATABASE_URL: '', PUBLIC_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  t.teardown(() => stop(server).then(() => rmSync(dataDir, { recursive: true, force: true })))
-  const banner = await waitForBanner(server)
-  const adminToken = /Admin API token:\s+(\S+)/.exec(banner)![1]!
-  const api = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${base}${url}`, {
-      method, headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-    })
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`)
-    return res.json() as Promise<{ id: string }>
-  }
+  const { base, api, postCxml } = await startDemoGateway(t, 'console', { PUNCHGATE_STOREFRONT_TOKEN: STOREFRONT_TOKEN })
   await api('POST', '/api/agents', { email: 'sam.support@supplier.example', name: 'Sam Admin', role: 'admin', password: PASSWORD })
   const northwind = await api('POST', '/api/customers', {
     name: 'Northwind Traders', slug: 'northwind', slaTier: 1, returnUrlHosts: ['buyer.example.com'], provisioning: { unknownRoles: 'reject' },
@@ -47,32 +20,14 @@ t.test('sign in → failed session → open it → map the missing role → the 
   const contoso = await api('POST', '/api/customers', { name: 'Contoso', slug: 'contoso', returnUrlHosts: ['buyer.example.com'] })
   await api('POST', `/api/customers/${contoso.id}/credentials`, { protocol: 'cxml', domain: 'NetworkID', identity: 'AN-CONTOSO', sharedSecret: 'contoso-secret' })
   const setup = (from: [string, string], secret: string, role: string, user: string) =>
-    fetch(`${base}/punchout/cxml`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: setupXml(from, secret, role, user) }).then((r) => r.text())
+    postCxml(setupXml(from, secret, role, user))
   // Contoso creates unknown roles pending review (and its buyer returns a cart); Northwind refuses them.
   const contosoSetup = await setup(['NetworkID', 'AN-CONTOSO'], 'contoso-secret', 'Viewer-Temp', 'tom')
   t.match(contosoSetup, /<Status code="200"/)
   const cartSession = await returnCart(/<URL>([^<]+)<\/URL>/.exec(contosoSetup)![1]!)
   t.match(await setup(['NetworkID', 'AN-NORTHWIND'], 'northwind-secret', 'Approver-EMEA', 'erika'), /<Status code="403"/, 'the setup is refused')
 
-  const { chromium } = await import('playwright-core')
-  const userDataDir = mkdtempSync(path.join(tmpdir(), 'punchgate-chromium-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  t.teardown(async () => {
-    await context.close()
-    rmSync(userDataDir, { recursive: true, force: true })
-  })
-  mkdirSync(ARTIFACTS, { recursive: true })
-  const page = await context.newPage()
-  const errors: string[] = []
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-  page.on('pageerror', (e) => errors.push(e.message))
-  let shot = 0
-  const screenshot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `console-${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true })
+  const { page, errors, screenshot } = await openBrowser(t, 'console')
 
   await page.goto(`${base}/console`)
   t.match(new URL(page.url()).pathname, '/console/sign-in', 'an anonymous visit lands on the sign-in form')

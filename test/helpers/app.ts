@@ -27,7 +27,7 @@ export interface TestApp extends App {
  * names a PostgreSQL server — a database created for this app and dropped afterwards, so runs
  * never see each other's data. The real migrations run either way.
  */
-export async function buildTestApp(t: TestLike, env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(t: TestLike, env: Record<string, string> = {}, options: { demo?: boolean } = {}): Promise<TestApp> {
   const database = await testDatabase()
   const config: Config = loadConfig({
     PUBLIC_URL,
@@ -37,6 +37,8 @@ export async function buildTestApp(t: TestLike, env: Record<string, string> = {}
     PUNCHGATE_STOREFRONT_TOKEN: STOREFRONT_TOKEN,
     PUNCHGATE_SECRET_KEY: 'test-secret-key-0123456789abcdef-0123456789',
     ...(database ? { DATABASE_URL: database.url } : {}),
+    // Rate limits have tests of their own (test/http/rate-limit.test.ts); elsewhere they would tie tests to request counts.
+    RATE_LIMITS: 'off',
     ...env,
   })
   const logs: string[] = []
@@ -55,7 +57,7 @@ export async function buildTestApp(t: TestLike, env: Record<string, string> = {}
   // The production request serializer too: it redacts start links and OCI passwords in URLs.
   const { serializers } = loggerOptions({ logLevel: 'info' }) as { serializers: pino.LoggerOptions['serializers'] }
   const loggerInstance = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '***' }, serializers }, sink)
-  const built = await buildApp(config, { now: () => clock.now, loggerInstance })
+  const built = await buildApp(config, { now: () => clock.now, loggerInstance, ...options })
   t.teardown(async () => {
     await built.app.close()
     await database?.drop()

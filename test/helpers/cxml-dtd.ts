@@ -1,5 +1,7 @@
 /**
- * Validates generated cXML against the cXML 1.2.063 DTD (schemas/dtd/cXML-1.2.063.dtd).
+ * Validates generated cXML against the cXML 1.2.063 DTD (schemas/dtd/cXML-1.2.063.dtd), or — for a
+ * document whose DOCTYPE names Fulfill.dtd (ConfirmationRequest, ShipNoticeRequest) — against the
+ * Fulfill DTD (schemas/dtd/Fulfill-1.2.063.dtd).
  *
  * Why not `xmllint --valid`: the xmllint-wasm 5.3.0 build in node_modules is compiled without
  * DTD validation (`--valid`, `--dtdvalid`, `--postvalid` are "Unknown option"). It does ship
@@ -14,6 +16,7 @@ import type { Test } from 'tap'
 import { validateXML } from 'xmllint-wasm'
 
 const DTD_PATH = fileURLToPath(new URL('../../schemas/dtd/cXML-1.2.063.dtd', import.meta.url))
+const FULFILL_DTD_PATH = fileURLToPath(new URL('../../schemas/dtd/Fulfill-1.2.063.dtd', import.meta.url))
 
 interface AttrDef { name: string; type: string; values?: string[]; mode: 'required' | 'implied' | 'fixed' | 'default'; fixed?: string }
 
@@ -170,7 +173,11 @@ function attributePattern(a: AttrDef): string {
   return a.mode === 'required' ? attribute : `<optional>${attribute}</optional>`
 }
 
-const dtd = readDtd(readFileSync(DTD_PATH, 'utf8'))
+type Dtd = ReturnType<typeof readDtd>
+const cxmlDtd = readDtd(readFileSync(DTD_PATH, 'utf8'))
+let fulfillDtd: Dtd | undefined
+/** The DTD a document's DOCTYPE names: Fulfill.dtd, or cXML.dtd. */
+const dtdOf = (xml: string): Dtd => /<!DOCTYPE[^>]*Fulfill\.dtd/.test(xml) ? (fulfillDtd ??= readDtd(readFileSync(FULFILL_DTD_PATH, 'utf8'))) : cxmlDtd
 
 /** Element names used in a document (comments, CDATA and the DOCTYPE removed first). */
 function elementNamesIn(xml: string): Set<string> {
@@ -179,7 +186,7 @@ function elementNamesIn(xml: string): Set<string> {
 }
 
 /** The DTD as a RELAX NG grammar for the elements `present` in one document, start element `cXML`. */
-export function dtdToRelaxNg(present: Set<string>): string {
+export function dtdToRelaxNg(present: Set<string>, dtd: Dtd = cxmlDtd): string {
   const declared = new Set([...present].filter((n) => dtd.elements.has(n)))
   const prefixes = new Set([...declared].filter((n) => n.includes(':')).map((n) => n.split(':')[0]!))
   const ns = [...prefixes].map((p) => ` xmlns:${p}="urn:x-dtd-prefix:${p}"`).join('')
@@ -193,19 +200,20 @@ export function dtdToRelaxNg(present: Set<string>): string {
 
 /** Validate a cXML document; `errors` are xmllint's messages. */
 export async function validateCxml(xml: string): Promise<{ valid: boolean; errors: string[] }> {
+  const dtd = dtdOf(xml)
   // The DOCTYPE names http://xml.cxml.org/...: drop it so nothing tries to fetch it (plus --nonet).
   const document = xml.replace(/<!DOCTYPE[^>]*>/, '')
   const result = await validateXML({
     xml: [{ fileName: 'document.xml', contents: document }],
-    schema: [{ fileName: 'cXML-1.2.063.rng', contents: dtdToRelaxNg(elementNamesIn(document)) }],
+    schema: [{ fileName: 'cXML-1.2.063.rng', contents: dtdToRelaxNg(elementNamesIn(document), dtd) }],
     extension: 'relaxng',
     modifyArguments: (args) => ['--nonet', ...args],
   })
   return { valid: result.valid, errors: result.errors.map((e) => e.rawMessage) }
 }
 
-/** Tap assertion: `xml` is valid against the cXML 1.2.063 DTD. */
-export async function assertValidCxml(t: Test, xml: string, message = 'document is valid against the cXML 1.2.063 DTD'): Promise<void> {
+/** Tap assertion: `xml` is valid against the cXML 1.2.063 DTD its DOCTYPE names (cXML.dtd or Fulfill.dtd). */
+export async function assertValidCxml(t: Test, xml: string, message = 'document is valid against the cXML 1.2.063 DTD it names'): Promise<void> {
   const { valid, errors } = await validateCxml(xml)
   t.ok(valid, message, { errors, xml: valid ? undefined : xml })
 }

@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
 import t, { type Test } from 'tap'
 import { BuyerUser, Order, PunchoutSession } from '../../src/persistence/entities/index.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { assertValidCxml } from '../helpers/cxml-dtd.ts'
-import { addCredential, adminHeaders, createCustomer, cxmlAnswer, fixture, postCxml } from '../helpers/fixtures.ts'
+import { FIXTURES, addCredential, adminHeaders, createCustomer, cxmlAnswer, fixture, postCxml } from '../helpers/fixtures.ts'
 
 /**
  * Every real request in the corpus gets the right answer from a customer configured the way its
@@ -106,6 +108,13 @@ const CASES: Case[] = [
     },
   })),
 ]
+
+// An OrderRequest added to the corpus without its case here would go unproven.
+t.test('every OrderRequest of the corpus has a case answered 200 once and the same on a repeat', async (t) => {
+  const orders = readdirSync(path.join(FIXTURES, 'cxml')).filter((f) => f.endsWith('.xml') && /<OrderRequest[\s>]/.test(fixture(`cxml/${f}`).toString('utf8')))
+  t.ok(orders.length >= 2)
+  t.same(orders.sort(), CASES.filter((c) => c.expect === 200 && /<OrderRequest[\s>]/.test(fixture(`cxml/${c.file}`).toString('utf8'))).map((c) => c.file).sort())
+})
 
 // One gateway for the whole corpus (building one costs seconds); a customer per credential.
 t.test('the corpus', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { JournalEntry, Order, SessionEvent } from '../../src/persistence/entities/index.ts'
+import { JournalEntry, Order, PunchoutSession, SessionEvent } from '../../src/persistence/entities/index.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { addCredential, adminHeaders, createCustomer, cxmlAnswer, postCxml } from '../helpers/fixtures.ts'
 import { orderRequest, type OrderLineOptions } from '../helpers/orders.ts'
@@ -88,6 +88,18 @@ t.test('OrderRequest price checks', async (t) => {
     t.equal(withoutReference(cxmlAnswer(res.body).detail), withoutReference(firstRefusal))
     t.equal(await em().count(Order, { payloadId: 'ref-1@buyer' }), 0)
     t.equal(await em().count(JournalEntry, { payloadId: 'ref-1@buyer' }), 2)
+  })
+
+  t.test('refuse policy: a refused order linked to a punchout is an order.refused event on its timeline, with the journal row', async (t) => {
+    const { sid } = await startedSession(app, { payloadID: 'setup-refused@buyer' })
+    const res = await order('ref-linked@buyer', [{ sku: 'GLV-NIT-L', quantity: '1', unitPrice: '12.80', aux: `${sid}/1` }])
+    t.equal(cxmlAnswer(res.body).code, 400)
+    const entry = await em().findOneOrFail(JournalEntry, { payloadId: 'ref-linked@buyer' })
+    t.match(entry, { outcome: 'refused', errorCode: 'PG_ERR_ORDER_PRICE_MISMATCH', sessionId: sid })
+    const event = await em().findOneOrFail(SessionEvent, { sessionId: sid, type: 'order.refused' })
+    t.match(event.data, { code: 'PG_ERR_ORDER_PRICE_MISMATCH', payloadID: 'ref-linked@buyer', orderID: 'ref-linked', lines: [{ sku: 'GLV-NIT-L', result: 'mismatch', expected: { unitPrice: '10.95' } }] })
+    t.equal(await em().count(Order, { payloadId: 'ref-linked@buyer' }), 0)
+    t.equal((await em().findOneOrFail(PunchoutSession, { id: sid })).status, 'started', 'the session is not failed by a refused order')
   })
 
   t.test('refuse policy: an order within tolerance passes and is stored with its check', async (t) => {

@@ -34,7 +34,7 @@ t.test('OrderRequest intake', async (t) => {
     t.notMatch(raw, /s3cret-shared/)
   })
 
-  t.test('a repeated payloadID gets the same answer and creates no second order', async (t) => {
+  t.test('B3 replay-payloadid-same-body: a repeated payloadID gets the same answer and creates no second order', async (t) => {
     const res = await postCxml(app, orderRequest({ payloadID: 'po-1@buyer', orderID: 'PO-1' }))
     t.equal(cxmlAnswer(res.body).code, 200)
     t.equal(await em().count(Order, { payloadId: 'po-1@buyer' }), 1)
@@ -126,7 +126,7 @@ t.test('OrderRequest intake', async (t) => {
     t.equal(await em().count(SessionEvent, { sessionId: sid, type: 'order.received' }), 0)
   })
 
-  t.test('twenty concurrent copies of one payloadID: one order, twenty identical answers', { skip: !usingPostgres() && 'PostgreSQL only (TEST_DATABASE_URL)' }, async (t) => {
+  t.test('B4 replay-payloadid-concurrent: twenty concurrent copies of one payloadID: one order, twenty identical answers', { skip: !usingPostgres() && 'PostgreSQL only (TEST_DATABASE_URL)' }, async (t) => {
     const body = orderRequest({ payloadID: 'po-burst@buyer', orderID: 'PO-BURST' })
     const answers = await Promise.all(Array.from({ length: 20 }, () => postCxml(app, body)))
     t.same(answers.map((r) => [r.statusCode, cxmlAnswer(r.body).code]), Array.from({ length: 20 }, () => [200, 200]))

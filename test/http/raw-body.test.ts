@@ -6,15 +6,14 @@ const MULTIPART_BODY = '--b\r\nContent-Type: text/xml\r\nContent-ID: <cxml@buyer
 
 t.test('the 415 of the cXML endpoint names the type actually sent', async (t) => {
   const { app } = await buildTestApp(t)
-  const post = (type: string) => app.inject({ method: 'POST', url: '/punchout/cxml', headers: { 'content-type': type }, payload: MULTIPART_BODY })
+  const post = (type: string, url = '/punchout/cxml') => app.inject({ method: 'POST', url, headers: { 'content-type': type }, payload: MULTIPART_BODY })
 
-  t.test('multipart/related (cXML with attachments) is refused as not accepted yet, in cXML', async (t) => {
-    const res = await post('multipart/related; boundary="b"; type="text/xml"; start="<cxml@buyer>"')
+  // The cXML endpoint takes multipart/related for OrderRequests (test/http/cxml-order-multipart.test.ts).
+  t.test('multipart/related elsewhere is refused with a text saying where it is accepted', async (t) => {
+    const res = await post('multipart/related; boundary="b"; type="text/xml"; start="<cxml@buyer>"', '/punchout/oci')
     t.equal(res.statusCode, 415)
-    const answer = cxmlAnswer(res.body)
-    t.equal(answer.code, 415)
-    t.match(answer.detail, /^multipart\/related \(cXML with attachments\) is not accepted here yet; send the cXML document alone as text\/xml or application\/xml\./)
-    t.notMatch(answer.detail, /Unsupported Media Type/)
+    t.match(res.body, /multipart\/related \(cXML with attachments\) is accepted only for an OrderRequest at \/punchout\/cxml; this endpoint does not take it\./)
+    t.notMatch(res.body, /Unsupported Media Type/)
   })
 
   t.test('another unknown type is named without its parameters', async (t) => {

@@ -10,7 +10,9 @@ import { RetentionJob } from '../../src/domain/retention/retention.ts'
 import { Cart, JournalEntry } from '../../src/persistence/entities/index.ts'
 import { RETENTION_LOCK, SqlRetentionStore } from '../../src/persistence/retention-store.ts'
 import { buildTestApp, usingPostgres, type TestApp } from '../helpers/app.ts'
-import { adminHeaders, addCredential, createCustomer } from '../helpers/fixtures.ts'
+import { adminHeaders, addCredential, createCustomer, cxmlAnswer, postCxml } from '../helpers/fixtures.ts'
+import { orderRequest } from '../helpers/orders.ts'
+import { receiver } from '../helpers/receiver.ts'
 import { returnCart, startedSession } from '../helpers/punchout.ts'
 
 const DAY = 24 * 60 * 60
@@ -96,7 +98,7 @@ t.test('retention purges raw payloads by each customer\'s period and keeps the r
     t.match(await cartOf(app, longSid), { payloadPurgedAt: null, document: /PunchOutOrderMessage/ })
     t.same((await journalOf(app, null)).map((r) => r.payloadPurgedAt), [null], 'no customer: the default 90 days')
     t.same(await counts(), before, 'journal rows, sessions, their events and carts are all kept')
-    t.match(app.logs.join('\n'), /retention: purged the payloads of \d+ journal entries and 1 carts/)
+    t.match(app.logs.join('\n'), /retention: purged the payloads of \d+ journal entries, 1 carts and 0 outbox messages/)
   })
 
   t.test('entries without a customer use the gateway default, and lose their query string', async (t) => {
@@ -123,6 +125,28 @@ t.test('retention purges raw payloads by each customer\'s period and keeps the r
   })
 })
 
+t.test('outbox messages delivered lose their body after the customer\'s period; pending ones keep it', async (t) => {
+  const storefront = await receiver(t)
+  await storefront.up()
+  const app = await buildTestApp(t, { STOREFRONT_ORDER_URL: `${storefront.origin}/orders`, STOREFRONT_ORDER_TOKEN: 'storefront-order-token-0123456789' })
+  // OrderRequests of the test helper come from AN-BUYER-1.
+  await customerKeeping(app, 30, 'AN-BUYER-1')
+  const order = (payloadID: string) => postCxml(app.app, orderRequest({ payloadID, orderID: payloadID, lines: [{ sku: 'A-1', quantity: '1', unitPrice: '1.00' }] }))
+  t.equal(cxmlAnswer((await order('kept-1@buyer')).body).code, 200)
+  t.equal(await app.outbox.worker.runOnce(), 1)
+  await storefront.down()
+  t.equal(cxmlAnswer((await order('kept-2@buyer')).body).code, 200)
+  const messages = () => sql<{ state: string; body: string | null; payload_purged_at: Date | null }>(app, 'select m.state, m.body, m.payload_purged_at from outbox_messages m join orders o on o.id = m.order_id order by o.payload_id')
+  app.clock.advance(29 * DAY)
+  t.match(await app.retention.job.run(), { outboxMessages: 0 })
+  app.clock.advance(2 * DAY)
+  t.match(await app.retention.job.run(), { outboxMessages: 1 })
+  const [delivered, pending] = await messages()
+  t.match(delivered, { state: 'delivered', body: null })
+  t.equal(new Date(delivered!.payload_purged_at!).getTime(), app.clock.now.getTime(), 'marked with the run\'s time')
+  t.match(pending, { state: 'pending', body: /kept-2@buyer/, payload_purged_at: null }, 'a message still to deliver keeps what it delivers')
+})
+
 t.test('spent single-use keys are deleted, live ones kept', async (t) => {
   const app = await buildTestApp(t)
   const at = (seconds: number) => new Date(app.clock.now.getTime() + seconds * 1000)
@@ -140,7 +164,7 @@ t.test('a backlog larger than one batch is purged, batch by batch', async (t) =>
   const job = new RetentionJob(new SqlRetentionStore(app.db.orm, app.db.embedded), { defaultDays: 90, now: () => app.clock.now, batchSize: 2 })
   const report = await job.run()
   t.equal(report.journalEntries, 5)
-  t.equal(report.batches, 5, 'journal 2 + 2 + 1, then one batch each for carts and keys')
+  t.equal(report.batches, 6, 'journal 2 + 2 + 1, then one batch each for carts, outbox messages and keys')
   t.same(await sql(app, 'select count(*)::int as n from journal_entries where request_body is not null or payload_purged_at is null'), [{ n: 0 }])
 })
 
@@ -190,5 +214,5 @@ t.test('`punchgate retention run` runs once and prints what it purged', async (t
   const env = { PATH: process.env.PATH, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : { DATA_DIR: dir }) }
   const cli = path.resolve(import.meta.dirname, '../../src/cli/punchgate.ts')
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, 'retention', 'run'], { env })
-  t.match(stdout, /^retention: purged the payloads of 0 journal entries and 0 carts, deleted 1 spent single-use keys \(3 batches, \d+ ms\)\n$/)
+  t.match(stdout, /^retention: purged the payloads of 0 journal entries, 0 carts and 0 outbox messages, deleted 1 spent single-use keys \(4 batches, \d+ ms\)\n$/)
 })

@@ -51,7 +51,7 @@ t.test('the storefront session: handle and browser key', async (t) => {
     t.same(await cartOf(sid), [], 'nothing changed')
   })
 
-  t.test('a tampered or foreign handle is refused: another customer’s session cannot be reached', async (t) => {
+  t.test('E1 tenant-cross-session: a tampered or foreign handle is refused: another customer’s session cannot be reached', async (t) => {
     const mine = await enterShop(app, (await startedSession(app)).loginPath)
     const theirs = await startedSession(app, { from: [['NetworkID', 'AN-GLOBEX']], secret: 'globex-secret', buyerCookie: 'globex' })
     const their = await enterShop(app, theirs.loginPath)

@@ -53,7 +53,7 @@ t.test('the built-in reference storefront', async (t) => {
     t.match(Buffer.from(entry.requestBody!).toString(), /PEN-BLU-12/)
   })
 
-  t.test('an assertion works once, and never reaches a log line', async (t) => {
+  t.test('B13 jwt-replay-jti: an assertion works once, and never reaches a log line', async (t) => {
     const { loginPath, assertion } = await startedSession(app)
     t.equal((await app.inject({ method: 'GET', url: loginPath })).statusCode, 303)
     t.notOk(logs.join('\n').includes(assertion))

@@ -36,7 +36,7 @@ t.test('the one-time start link', async (t) => {
     t.equal(session.status, 'started')
   })
 
-  t.test('a second use is refused with a page, journaled, and flags the session', async (t) => {
+  t.test('B6 start-token-reuse: a second use is refused with a page, journaled, and flags the session', async (t) => {
     const path = await newStartPath('start-twice@buyer')
     t.equal((await app.inject({ method: 'GET', url: path })).statusCode, 302)
     const again = await app.inject({ method: 'GET', url: path })
@@ -64,7 +64,7 @@ t.test('the one-time start link', async (t) => {
     t.equal(results.filter((r) => r.statusCode === 410).length, 7)
   })
 
-  t.test('after 5 minutes the link has expired', async (t) => {
+  t.test('B7 start-token-expired: after 5 minutes the link has expired', async (t) => {
     const path = await newStartPath('start-late@buyer')
     clock.advance(301)
     const res = await app.inject({ method: 'GET', url: path })
@@ -75,7 +75,7 @@ t.test('the one-time start link', async (t) => {
     t.equal(await em().count(SessionEvent, { sessionId: session.id, type: 'start.refused_expired' }), 1)
   })
 
-  t.test('a forged token gets a clear page', async (t) => {
+  t.test('B8 start-token-forged: a forged token gets a clear page', async (t) => {
     const res = await app.inject({ method: 'GET', url: '/punchout/start/forged-token-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })
     t.equal(res.statusCode, 404)
     t.match(res.body, /not valid/)

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildTestApp } from '../helpers/app.ts'
 import { addCredential, createCustomer, cxmlAnswer, postCxml, setupRequest } from '../helpers/fixtures.ts'
 import { returnCart } from '../helpers/punchout.ts'
-import { orderRequest } from '../helpers/orders.ts'
+import { multipartRelated, orderRequest } from '../helpers/orders.ts'
 import { statementsOf } from '../helpers/statements.ts'
 
 /**
@@ -86,6 +86,24 @@ t.test('statement budgets of the hot paths', async (t) => {
 
   t.test('a repeated OrderRequest: the same three reads, then only its journal row', async (t) => {
     const sql = await statementsOf(app, async () => t.equal(cxmlAnswer((await postCxml(app.app, orderRequest({ payloadID: 'budget-po@buyer', orderID: 'BUDGET-1' }))).body).code, 200))
+    t.equal(sql.length, 4, sql.join('\n'))
+  })
+
+  // Updates and deletes of one order take turns on a transaction lock (docs/cxml.md, "Updates
+  // one at a time"); new orders, the common case, do not pay for it.
+  t.test('an update: the same three reads, then the order lock and the one write in a transaction', async (t) => {
+    const sql = await statementsOf(app, async () => t.equal(cxmlAnswer((await postCxml(app.app, orderRequest({ payloadID: 'budget-po-v2@buyer', orderID: 'BUDGET-1', type: 'update' }))).body).code, 200))
+    t.equal(sql.length, 7, sql.join('\n'))
+    t.match(sql, ['select', 'select', 'select', 'BEGIN;', /pg_advisory_xact_lock/, /^with j as/, 'COMMIT;'])
+  })
+
+  t.test('a multipart OrderRequest with attachments: the same four statements as text/xml', async (t) => {
+    const { body, contentType } = multipartRelated([
+      { headers: { 'Content-Type': 'text/xml', 'Content-ID': '<po@buyer>' }, body: orderRequest({ payloadID: 'budget-mp@buyer', orderID: 'BUDGET-MP', attachmentUrls: ['cid:a@buyer', 'cid:b@buyer'] }) },
+      { headers: { 'Content-Type': 'application/pdf', 'Content-ID': '<a@buyer>' }, body: '%PDF-1.4' },
+      { headers: { 'Content-Type': 'text/plain', 'Content-ID': '<b@buyer>' }, body: 'notes' },
+    ])
+    const sql = await statementsOf(app, async () => t.equal(cxmlAnswer((await postCxml(app.app, body, contentType)).body).code, 200))
     t.equal(sql.length, 4, sql.join('\n'))
   })
 })

@@ -12,7 +12,7 @@ import pino from 'pino'
 const config = (dataDir: string) =>
   loadConfig({ DATA_DIR: dataDir, PUNCHGATE_ADMIN_TOKEN: 'test-admin-token-0123456789abcdef', PUBLIC_URL: 'https://gateway.test' })
 
-t.test('the embedded database keeps its data across a restart and refuses a second process', async (t) => {
+t.test('G6 pglite-second-process: the embedded database keeps its data across a restart and refuses a second process', async (t) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'punchgate-data-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const first = await buildApp(config(dataDir), { loggerInstance: pino({ level: 'silent' }) })

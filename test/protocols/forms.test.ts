@@ -11,7 +11,7 @@ const base: AutoPostFormInput = {
   nonce: 'r4nd0m+N0nce/==',
 }
 
-t.test('hostile values are encoded', async (t) => {
+t.test('C2 xss-autopost-hidden-field: hostile values are encoded', async (t) => {
   const hostile: Array<[string, string]> = [
     ['NEW_ITEM-DESCRIPTION[1]', '"><script>alert(1)</script>'],
     ['NEW_ITEM-LONGTEXT_1:132[]', "</form><form action='https://evil.example'>"],

@@ -1,4 +1,5 @@
 import { SLA_RESPONSE_HOURS, SLA_TIERS, type SlaTier } from '../../domain/customers/sla.ts'
+import { cartChecksSettings } from '../../domain/provisioning/cart-rules.ts'
 import { parsePolicy } from '../../domain/provisioning/policy.ts'
 import type { Credential, Customer } from '../../persistence/entities/index.ts'
 import { html, raw, type RawHtml } from '../../web/html.ts'
@@ -42,6 +43,7 @@ ${credentialsCard(ctx, c, d.credentials)}`
 
 function settingsCard(ctx: PageContext, c: Customer): RawHtml {
   const policy = parsePolicy(c.provisioning)
+  const cartChecks = cartChecksSettings(c)
   const yes = (b: boolean) => (b ? 'yes' : 'no')
   return html`<div class="card" id="settings"><h2>Settings</h2><dl class="settings">
 <dt>Name</dt><dd>${c.name}</dd><dt>Slug</dt><dd><code>${c.slug}</code></dd>
@@ -52,6 +54,7 @@ function settingsCard(ctx: PageContext, c: Customer): RawHtml {
 <dt>Unknown roles</dt><dd>${policy.unknownRoles}</dd><dt>Default role</dt><dd>${policy.defaultRole}</dd>
 <dt>Match by e-mail</dt><dd>${yes(policy.matchByEmail)}</dd><dt>Unidentified buyers</dt><dd>${policy.allowUnidentifiedBuyers ? 'allowed' : 'refused'}</dd>
 <dt>cXML cart transport</dt><dd>${c.cartTransport}</dd><dt>OCI options</dt><dd><code>${JSON.stringify(c.ociOptions)}</code></dd>
+<dt>Cart checks</dt><dd id="cart-checks">${cartChecks.policy} · rules <code>${JSON.stringify(cartChecks.rules)}</code></dd>
 <dt>Updated</dt><dd>${formatTime(c.updatedAt)}</dd></dl>
 ${ctx.can('manage') ? html`<p><a class="button" href="/console/customers/${c.id}/edit" id="edit-customer">Edit settings</a></p>` : raw('')}</div>`
 }

@@ -5,9 +5,9 @@ import { renderPayload } from '../payload.ts'
 
 type Cart = SessionDetail['carts'][number]
 
-export function sessionBody(s: SessionDetail, can: { manage: boolean }): RawHtml {
+export function sessionBody(s: SessionDetail, can: { manage: boolean }, actions: RawHtml = raw('')): RawHtml {
   return html`<h1>Session <code>${s.id}</code> ${badge(s.status)}</h1>
-${s.failure ? failureCard(s, can) : raw('')}
+${s.failure ? failureCard(s, can) : raw('')}${actions}
 <div class="grid"><div class="card" id="session-facts"><h2>Session</h2><dl class="settings">
 <dt>Customer</dt><dd><a href="/console/customers/${s.customer.id}">${s.customer.name}</a></dd>
 <dt>Buyer</dt><dd>${s.user ? html`${s.user.name ?? ''} <span class="muted">${s.user.email ?? ''}</span> · <a href="/console/sessions?customer=${s.customer.id}&amp;user=${s.user.id}">their sessions</a>` : '—'}</dd>

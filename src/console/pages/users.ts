@@ -2,6 +2,7 @@ import type { UserView } from '../../domain/provisioning/user-view.ts'
 import type { Customer } from '../../persistence/entities/index.ts'
 import { html, raw, type RawHtml } from '../../web/html.ts'
 import { badge, formatTime, postForm, table, type PageContext } from '../layout.ts'
+import { actForBuyerForm } from './on-behalf.ts'
 
 export interface UserSearch {
   customer?: Customer
@@ -23,7 +24,8 @@ export function usersBody(ctx: PageContext, customers: Customer[], search: UserS
   const rows = users.map((u) => html`<tr><td><code>${u.uniqueName}</code>${u.unidentified ? html` <span class="muted">(stand-in)</span>` : raw('')}</td>
 <td>${u.displayName ?? [u.firstName, u.lastName].filter(Boolean).join(' ')}</td><td>${u.email ?? '—'}</td><td>${u.roles.join(', ')}</td>
 <td>${badge(u.status)}</td><td>${formatTime(u.lastSeenAt)}</td><td><a href="/console/sessions?customer=${c.id}&amp;user=${u.id}">Sessions</a></td>
-<td>${ctx.can('operate') ? statusForm(ctx, u) : raw('')}</td></tr>`)
+<td>${ctx.can('operate') ? statusForm(ctx, u) : raw('')}</td>
+<td>${ctx.can('operate') && u.status === 'active' && !u.unidentified ? actForBuyerForm(ctx, u) : raw('')}</td></tr>`)
   const next = users.length === search.limit
     ? html`<p><a class="button secondary" id="next-page" href="/console/users?${new URLSearchParams({ customer: c.id, ...(search.q ? { q: search.q } : {}), ...(search.status ? { status: search.status } : {}), offset: String(search.offset + search.limit) }).toString()}">Next page</a></p>`
     : raw('')
@@ -31,7 +33,7 @@ export function usersBody(ctx: PageContext, customers: Customer[], search: UserS
     ? 'No user of this customer matches the search.'
     : 'No buyer users yet: users are created at their first punchout (just-in-time provisioning).'
   return html`<h1>Buyer users</h1><div class="card">${filters}</div><div class="card"><h2>${c.name}</h2>
-${table(html`<tr><th>Unique name</th><th>Name</th><th>E-mail</th><th>Roles</th><th>Status</th><th>Last seen</th><th></th><th></th></tr>`, rows, empty, 'user-table')}${next}</div>`
+${table(html`<tr><th>Unique name</th><th>Name</th><th>E-mail</th><th>Roles</th><th>Status</th><th>Last seen</th><th></th><th></th><th></th></tr>`, rows, empty, 'user-table')}${next}</div>`
 }
 
 function statusForm(ctx: PageContext, u: UserView): RawHtml {

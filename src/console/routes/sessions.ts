@@ -6,9 +6,10 @@ import { exportSessions } from '../../domain/journal/export.ts'
 import { requestDetail, searchRequests } from '../../domain/journal/requests.ts'
 import { searchSessions, sessionDetail } from '../../domain/journal/sessions.ts'
 import { roleMay } from '../../domain/accounts/capabilities.ts'
-import { agentOf, parseWith, queryOf, sendPage, type ConsoleKit } from '../context.ts'
+import { agentOf, pageContext, parseWith, queryOf, sendPage, type ConsoleKit } from '../context.ts'
 import { requestsBody, sessionsBody, type FilterValues } from '../pages/sessions.ts'
 import { requestBody, sessionBody } from '../pages/session.ts'
+import { replayActions } from '../pages/replay.ts'
 
 const PAGE_SIZE = 50
 const EXPORT_TYPES = { ndjson: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const
@@ -43,7 +44,7 @@ export async function sessionRoutes(app: FastifyInstance, kit: ConsoleKit): Prom
   app.get<{ Params: { id: string } }>('/sessions/:id', async (request, reply) => {
     const { actor } = agentOf(request)
     const session = await sessionDetail(request.em, actor, request.params.id)
-    return sendPage(kit, request, reply, `Session ${session.id}`, sessionBody(session, { manage: roleMay(actor.role, 'manage') }), 'sessions')
+    return sendPage(kit, request, reply, `Session ${session.id}`, sessionBody(session, { manage: roleMay(actor.role, 'manage') }, replayActions(pageContext(kit, request), session)), 'sessions')
   })
 
   app.get('/requests', async (request, reply) => {

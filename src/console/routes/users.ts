@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { getCustomer, listCustomers } from '../../domain/customers/manage.ts'
+import { startOnBehalf } from '../../domain/on-behalf/start.ts'
 import { listUsers, setUserStatus } from '../../domain/provisioning/users.ts'
-import { actorOf, agentOf, pageContext, reasonOf, queryOf, requireCapability, sendPage, type ConsoleKit } from '../context.ts'
+import { PunchgateError } from '../../errors/index.ts'
+import { BuyerUser } from '../../persistence/entities/index.ts'
+import { actorOf, agentOf, formOf, pageContext, reasonOf, queryOf, requireCapability, sendPage, type ConsoleKit } from '../context.ts'
+import { onBehalfStartedBody } from '../pages/on-behalf.ts'
 import { usersBody } from '../pages/users.ts'
 import { checkedId } from './customers.ts'
 
@@ -31,4 +35,19 @@ export async function userRoutes(app: FastifyInstance, kit: ConsoleKit): Promise
       return reply.redirect(`/console/users?customer=${user.customerId}`, 303)
     })
   }
+
+  // Order on behalf: the same domain call as POST /api/on-behalf, with the signed-in agent as actor.
+  app.post<{ Params: { id: string } }>('/users/:id/on-behalf', async (request, reply) => {
+    requireCapability(request, 'operate')
+    const minutesText = formOf(request).get('minutes')?.trim()
+    const minutes = minutesText ? Number(minutesText) : undefined
+    if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 5 || minutes > 480)) {
+      throw new PunchgateError('PG_ERR_API_VALIDATION', 'Minutes must be a whole number from 5 to 480.')
+    }
+    const userId = checkedId(request.params.id)
+    const started = await startOnBehalf(request.em, deps, actorOf(request), { userId, reason: reasonOf(request) ?? '', ...(minutes ? { minutes } : {}) })
+    const user = await request.em.findOneOrFail(BuyerUser, { id: userId })
+    const name = user.displayName ?? user.email ?? user.uniqueName
+    return sendPage(kit, request, reply, 'Acting for a buyer', onBehalfStartedBody({ name, customerId: user.customerId }, started), 'users', 201)
+  })
 }

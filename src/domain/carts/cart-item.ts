@@ -37,6 +37,11 @@ export const cartItemSchema = z.object({
    * it the gateway gives the line its own (`<session>/<line>`).
    */
   auxiliaryId: text(400).optional(),
+  /** Extrinsics of the line (cXML ItemDetail/Extrinsic, in this order); a buyer system may require some (docs/api.md, "Cart checks"). */
+  extrinsics: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/, 'an extrinsic name: letters, digits, _ . : -'), text(1000))
+    .refine((e) => Object.keys(e).length <= 50, 'at most 50 extrinsics')
+    .optional(),
 })
 
 export type CartItemInput = z.infer<typeof cartItemSchema>

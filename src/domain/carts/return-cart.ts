@@ -6,10 +6,12 @@ import type { CartLine } from '../../protocols/cxml/types.ts'
 import { OCI_LARGE_CART_LINES } from '../../protocols/oci/cart.ts'
 import { actorMaySee, type Actor } from '../audit/audit.ts'
 import type { Deps } from '../deps.ts'
-import { checkPrices } from '../pricing/check.ts'
+import { checkCartPrices } from '../pricing/check.ts'
+import { resolveCartChecks } from '../provisioning/cart-rules.ts'
 import type { CommitOutcome } from '../sessions/setup.ts'
-import { nextStatus, statusesAllowing } from '../sessions/states.ts'
+import { cartReturnStatus, statusesAllowing } from '../sessions/states.ts'
 import { cartTotal } from './amounts.ts'
+import { cartCheckEvents, checkCart, refuseOnFindings } from './cart-checks.ts'
 import type { CartItemInput } from './cart-item.ts'
 import { cxmlTransfer, ociTransfer, type CartTransfer } from './transfer.ts'
 
@@ -44,8 +46,12 @@ async function decideCartReturn(deps: Deps, sessionId: string, items: CartItemIn
   if (!found || (actor && !actorMaySee(actor, found.session.customerId))) throw new PunchgateError('PG_ERR_SESSION_NOT_FOUND', `No punchout session ${sessionId}.`)
   const { session, customer } = found
   checkState(session)
-  const currency = singleCurrency(items) ?? sessionCurrency(session) ?? storefrontCurrency ?? null
   const lines = items.map((item, i) => toCartLine(item, session.id, i + 1))
+  // The buyer system's rules (docs/identity-profiles.md, "Cart checks per buyer system"): under `block` a finding stops the cart here.
+  const checks = resolveCartChecks(customer.identityProfile, customer.cartChecks, session.protocol)
+  const findings = checkCart(lines, checks)
+  refuseOnFindings(session.id, checks, findings, now)
+  const currency = singleCurrency(items) ?? sessionCurrency(session) ?? storefrontCurrency ?? null
   const total = cartTotal(items, currency)
   const transfer =
     session.protocol === 'oci'
@@ -55,7 +61,7 @@ async function decideCartReturn(deps: Deps, sessionId: string, items: CartItemIn
     id: randomUUID(), sessionId: session.id, lines, currency, total,
     transport: transfer.transport, document: transfer.document, createdAt: now,
   }
-  const status = nextStatus(session.status, 'returnCart')
+  const status = cartReturnStatus(session)
   const plan: WritePlan = {
     transition: { sessionId: session.id, from: statusesAllowing('returnCart'), set: { status, cartReturnedAt: now, updatedAt: now } },
     cart,
@@ -71,8 +77,8 @@ async function decideCartReturn(deps: Deps, sessionId: string, items: CartItemIn
       },
     }, {
       // Recorded only: a cart is never refused for its prices (docs/api.md, "Contract prices and price checks").
-      sessionId: session.id, at: now, type: 'cart.price_checked', data: { cartId: cart.id, ...checkPrices(prices, lines, now, customer) },
-    }],
+      sessionId: session.id, at: now, type: 'cart.price_checked', data: { cartId: cart.id, ...checkCartPrices(prices, lines, now, customer) },
+    }, ...cartCheckEvents(session.id, checks, findings, now, cart.id)],
   }
   return { session: { ...session, status, cartReturnedAt: now, updatedAt: now }, cart, transfer, plan }
 }
@@ -81,7 +87,7 @@ function checkState(session: PunchoutSession): void {
   if (session.operation === 'inspect') {
     throw new PunchgateError('PG_ERR_SESSION_STATE', 'This punchout session is read-only (inspect): no cart can be returned.')
   }
-  nextStatus(session.status, 'returnCart', `The punchout session is ${session.status.replace('_', ' ')}; a cart can be returned only once the buyer has entered the storefront.`)
+  cartReturnStatus(session, `The punchout session is ${session.status.replace('_', ' ')}; a cart can be returned only once the buyer has entered the storefront.`)
   if (!session.returnUrl) {
     throw new PunchgateError('PG_ERR_SESSION_STATE', 'The punchout session has no return URL.')
   }
@@ -116,5 +122,6 @@ function toCartLine(item: CartItemInput, sessionId: string, lineNumber: number):
     ...(item.manufacturerPartId ? { manufacturerPartId: item.manufacturerPartId } : {}),
     // The round-trip key: the buyer system's own for a line it sent to edit, else session and line, so a later edit or OrderRequest finds its cart line.
     auxiliaryId: item.auxiliaryId ?? `${sessionId}/${lineNumber}`,
+    ...(item.extrinsics && Object.keys(item.extrinsics).length ? { extrinsics: item.extrinsics } : {}),
   }
 }

@@ -39,20 +39,20 @@ export async function authenticateOci(deps: Deps, username: string, password: st
   return verify(deps, candidates, password, () => `OCI user ${username}`)
 }
 
+/**
+ * An unknown identity, credentials of two customers and a wrong secret get one answer — same
+ * code, same text — so the answer never tells whether a customer identity exists
+ * (docs/errors.md, "Authentication refusals"). The secret is hashed in every case, so each costs the same.
+ */
 function verify(deps: Deps, candidates: CredentialMatch[], secret: string | undefined, who: () => string): Customer {
-  if (candidates.length === 0) {
-    // Hash anyway, so an unknown identity costs what a wrong secret costs.
-    deps.hasher.hash(secret ?? '')
-    throw new PunchgateError('PG_ERR_AUTH_UNKNOWN_CREDENTIAL', `No customer is set up for ${who()}; check the credential domain and identity.`)
-  }
+  const refused = () => new PunchgateError('PG_ERR_AUTH_BAD_SECRET', `The credential of ${who()} is not accepted: the identity and shared secret (or password) do not match a credential configured with the supplier.`)
   const customerIds = new Set(candidates.map((c) => c.customerId))
-  if (customerIds.size > 1) {
-    throw new PunchgateError('PG_ERR_AUTH_UNKNOWN_CREDENTIAL', `The credentials of ${who()} belong to different customers; send only one organization's credentials.`)
+  if (candidates.length === 0 || customerIds.size > 1) {
+    deps.hasher.hash(secret ?? '')
+    throw refused()
   }
   const ok = secret !== undefined && candidates.some((c) => deps.hasher.verify(secret, c.secretHash))
-  if (!ok) {
-    throw new PunchgateError('PG_ERR_AUTH_BAD_SECRET', `The shared secret for ${who()} does not match the one configured with the supplier.`)
-  }
+  if (!ok) throw refused()
   return candidates[0]!.customer
 }
 

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 import { ociOptionsSchema } from '../carts/oci-options.ts'
 import { patchOf } from '../patch.ts'
+import { orderStatusUrlSchema } from '../orders/order-status-url.ts'
+import { onBehalfSettingsSchema } from '../on-behalf/settings.ts'
+import { cartChecksPatchSchema, cartChecksSchema } from '../provisioning/cart-rules.ts'
 import { identityProfileSchema } from '../provisioning/identity-profiles.ts'
 import { provisioningPolicySchema } from '../provisioning/policy.ts'
 import { pricePolicySchema, priceToleranceSchema } from '../pricing/price-input.ts'
@@ -37,6 +40,12 @@ export const customerInputSchema = z.object({
   /** Price checks (docs/api.md, "Contract prices and price checks"): tolerance in percent, and what a mismatch does. */
   priceTolerance: priceToleranceSchema.default(0),
   pricePolicy: pricePolicySchema.default('record'),
+  /** Cart checks per buyer system (docs/identity-profiles.md): what a finding does, and changes to the preset's rules. */
+  cartChecks: cartChecksSchema.default(cartChecksSchema.parse({})),
+  /** Where ConfirmationRequest and ShipNoticeRequest documents go (docs/cxml.md); null: none are sent. */
+  orderStatusUrl: orderStatusUrlSchema.nullable().default(null),
+  /** Order on behalf (docs/api.md, "Order on behalf"); omitted: allowed, time box of at most 60 minutes. */
+  onBehalf: onBehalfSettingsSchema.optional(),
 })
 export type CustomerInput = z.infer<typeof customerInputSchema>
 
@@ -53,6 +62,10 @@ export const customerPatchSchema = z.object({
   slaTier: slaTier.optional(),
   priceTolerance: priceToleranceSchema.optional(),
   pricePolicy: pricePolicySchema.optional(),
+  /** `policy` and `rules` each replace the current value when given. */
+  cartChecks: cartChecksPatchSchema.optional(),
+  orderStatusUrl: orderStatusUrlSchema.nullable().optional(),
+  onBehalf: onBehalfSettingsSchema.optional(),
 })
 export type CustomerPatch = z.infer<typeof customerPatchSchema>
 

@@ -6,6 +6,7 @@ import { PunchgateError } from '../../errors/index.ts'
 import { Credential, Customer, CustomerRole } from '../../persistence/entities/index.ts'
 import { requireEveryCustomer } from '../accounts/scope.ts'
 import { actorMaySee, audit, type Actor } from '../audit/audit.ts'
+import { cartChecksSettings } from '../provisioning/cart-rules.ts'
 import { DEFAULT_PERMISSIONS } from '../provisioning/permissions.ts'
 import type { SecretHasher } from '../security/secrets.ts'
 
@@ -63,8 +64,9 @@ export async function patchCustomer(em: SqlEntityManager, actor: Actor, id: stri
   return em.transactional(async (tem) => {
     const customer = await getCustomer(tem, actor, id)
     const before = wrap(customer).toObject()
-    const { provisioning, ociOptions, ...rest } = patch
+    const { provisioning, ociOptions, cartChecks, ...rest } = patch
     Object.assign(customer, rest)
+    if (cartChecks) customer.cartChecks = { ...cartChecksSettings(customer), ...cartChecks }
     if (provisioning) customer.provisioning = { ...customer.provisioning, ...provisioning }
     if (provisioning?.defaultRole) await ensureDefaultRole(tem, customer.id, provisioning.defaultRole, now)
     if (ociOptions) {

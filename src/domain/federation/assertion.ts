@@ -27,6 +27,11 @@ export interface AssertionClaims {
   op: string
   protocol: string
   unidentified?: true
+  /**
+   * The agent acting on the buyer's behalf (RFC 8693 actor claim; docs/storefront.md, "Order on
+   * behalf"): present only in a session an agent started for the buyer, whose `sub` it remains.
+   */
+  act?: { sub: string }
   jti: string
   iat: number
   nbf: number
@@ -63,6 +68,7 @@ export function assertionClaims(
     op: session.operation,
     protocol: session.protocol,
     ...(user.unidentified ? { unidentified: true as const } : {}),
+    ...(session.onBehalfAgent ? { act: { sub: session.onBehalfAgent } } : {}),
     jti: randomBytes(16).toString('base64url'),
     iat,
     nbf: iat,

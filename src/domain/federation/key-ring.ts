@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
 import { SigningKey } from '../../persistence/entities/index.ts'
+import { KeySealer } from '../security/secrets.ts'
 
 export const ASSERTION_ALGORITHM = 'ES256'
 
@@ -42,14 +43,26 @@ export class KeyRing {
     readonly publishForSeconds: number,
     /** The gateway clock: verification checks exp/nbf against it too, so both agree. */
     readonly now: () => Date,
+    /** Private keys are stored sealed (docs/operations.md, "Keys at rest"). */
+    private readonly sealer: KeySealer,
   ) {}
 
-  /** Creates the first key if there is none. Safe under concurrent start of several replicas. */
+  /**
+   * At start: seals any private key still stored in clear (written before keys were sealed),
+   * creates the first key if there is none, and checks the signing key opens under this server
+   * key. Safe under concurrent start of several replicas (they take turns on the rotation lock).
+   */
   async ensureKey(): Promise<void> {
-    const em = this.em()
-    const count = await em.count(SigningKey, { retiredAt: null })
-    if (count === 0) await this.createKey(em)
+    await this.em().transactional(async (em) => {
+      await em.execute('select pg_advisory_xact_lock(?)', [ROTATION_LOCK])
+      for (const key of await em.find(SigningKey, {})) {
+        if (!KeySealer.isSealed(key.privateKeyPem)) key.privateKeyPem = this.sealer.seal(key.privateKeyPem, key.kid)
+      }
+      await em.flush()
+      if ((await em.count(SigningKey, { retiredAt: null })) === 0) await this.createKey(em)
+    })
     this.cache = undefined
+    await this.signingKey()
   }
 
   /**
@@ -76,7 +89,7 @@ export class KeyRing {
   async signingKey(): Promise<ActiveKey> {
     const key = (await this.keys()).find((k) => !k.retiredAt)
     if (!key) throw new Error('No active signing key: run ensureKey() at start-up')
-    return { kid: key.kid, privateKeyPem: key.privateKeyPem }
+    return { kid: key.kid, privateKeyPem: this.sealer.open(key.privateKeyPem, key.kid) }
   }
 
   /** Public keys that may still verify a live token. */
@@ -116,7 +129,7 @@ export class KeyRing {
     const key = em.create(SigningKey, {
       kid,
       algorithm: ASSERTION_ALGORITHM,
-      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      privateKeyPem: this.sealer.seal(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), kid),
       publicJwk: jwk,
       createdAt: this.now(),
       retiredAt: null,

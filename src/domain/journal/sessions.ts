@@ -131,12 +131,12 @@ export async function sessionDetail(em: SqlEntityManager, actor: Actor, id: stri
   const sql = knexSql(em.getKnex())
   const notFound = new PunchgateError('PG_ERR_SESSION_NOT_FOUND', `No punchout session ${id}.`)
   if (!UUID.test(id)) throw notFound
-  const [row] = await sql.rows<SessionRow & { deployment_mode: string; return_url: string | null; flags: string[] }>(
-    `${WITH_PARTIES(`(select ${COLUMNS}, s.deployment_mode, s.return_url, s.flags from punchout_sessions s where s.id = ?) p`)}`,
+  const [row] = await sql.rows<SessionRow & { deployment_mode: string; return_url: string | null; flags: string[]; replay_of: string | null }>(
+    `${WITH_PARTIES(`(select ${COLUMNS}, s.deployment_mode, s.return_url, s.flags, s.replay_of from punchout_sessions s where s.id = ?) p`)}`,
     [id.toLowerCase()],
   )
   if (!row || !actorMaySee(actor, row.customer_id)) throw notFound
-  const [timeline, { requests, storefrontRequests }, carts] = await Promise.all([events(sql, row.id), requestsOfSession(sql, row.id), cartsOf(sql, row.id)])
+  const [timeline, { requests, storefrontRequests }, carts, replays] = await Promise.all([events(sql, row.id), requestsOfSession(sql, row.id), cartsOf(sql, row.id), replaysOf(sql, row.id)])
   const base = summary(row)
   return {
     ...base,
@@ -144,6 +144,8 @@ export async function sessionDetail(em: SqlEntityManager, actor: Actor, id: stri
     deploymentMode: row.deployment_mode,
     returnUrl: row.return_url,
     flags: row.flags,
+    replayOf: row.replay_of,
+    replays,
     timeline,
     requests,
     storefrontRequests,
@@ -157,6 +159,11 @@ async function events(sql: Sql, sessionId: string): Promise<SessionDetail['timel
     [sessionId],
   )
   return rows.map((e) => ({ type: e.type, at: iso(e.at)!, data: e.data }))
+}
+
+async function replaysOf(sql: Sql, sessionId: string): Promise<string[]> {
+  const rows = await sql.rows<{ id: string }>('select id from punchout_sessions where replay_of = ? order by created_at, id', [sessionId])
+  return rows.map((r) => r.id)
 }
 
 async function cartsOf(sql: Sql, sessionId: string): Promise<SessionDetail['carts']> {

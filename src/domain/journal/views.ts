@@ -116,6 +116,9 @@ export const sessionDetailSchema = sessionSummarySchema.extend({
   deploymentMode: z.string(),
   returnUrl: z.string().nullable(),
   flags: z.array(z.string()),
+  /** The session this one replays (docs/api.md, "Replay"), and the replays of this one, oldest first. */
+  replayOf: z.uuid().nullable(),
+  replays: z.array(z.uuid()),
   timeline: z.array(timelineEventSchema),
   /** The protocol requests (channels cxml, oci, start, cart) with their payloads, oldest first. */
   requests: z.array(requestDetailSchema),

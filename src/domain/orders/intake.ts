@@ -8,7 +8,9 @@ import type { OrderItem, OrderRequest } from '../../protocols/cxml/order-types.t
 import type { Deps } from '../deps.ts'
 import type { CommitOutcome } from '../sessions/setup.ts'
 import { statusesAllowing } from '../sessions/states.ts'
+import { attachmentRows, checkReferences, type ReceivedAttachment } from './attachments.ts'
 import { cartDifferences, linkedSessionId } from './differences.ts'
+import { handOffWrites } from './hand-off.ts'
 import { checkOrderPrices, priceDate, refuseOnMismatch, type OrderPriceCheck } from './price-check.ts'
 
 export interface OrderInput {
@@ -16,6 +18,8 @@ export interface OrderInput {
   payloadId: string
   deploymentMode: 'production' | 'test'
   request: OrderRequest
+  /** The other parts of a multipart/related body (docs/cxml.md, "Attachments"); none for text/xml. */
+  attachments?: readonly ReceivedAttachment[]
 }
 
 /** A decided order: the stored (or to-be-stored) row, and what to write with the answer. */
@@ -34,7 +38,8 @@ const MAX_LOOKS = 3
  * payloadID, the orderID, the linked session and its cart) with the customer's prices of the
  * ordered SKUs beside it, the decision in plain code, one write with the journal row. Idempotent per customer on payloadID: a repeat is answered as for
  * the stored order. When the write's gate loses — the same payloadID, or a `new` of the same
- * orderID, committed meanwhile — intake decides again and finds the winner.
+ * orderID, committed meanwhile, or no current version left for an update or a delete to
+ * supersede — intake decides again and finds the winner.
  */
 export async function receiveOrder(deps: Deps, input: OrderInput, commit: CommitOutcome<OrderOutcome>): Promise<OrderOutcome> {
   for (let look = 0; look < MAX_LOOKS; look++) {
@@ -47,6 +52,8 @@ export async function receiveOrder(deps: Deps, input: OrderInput, commit: Commit
 export async function decideOrder(deps: Deps, input: OrderInput): Promise<OrderOutcome> {
   const { customer, request } = input
   if (input.payloadId.length > 400) throw new PunchgateError('PG_ERR_CXML_INVALID', `The payloadID is ${input.payloadId.length} characters long; at most 400 are accepted for an order.`)
+  const parts = input.attachments ?? []
+  checkReferences(request.attachments, parts)
   const id = randomUUID()
   const lines = request.items.map((item, i) => orderLine(id, item, i))
   const linked = linkedSessionId(lines)
@@ -60,7 +67,7 @@ export async function decideOrder(deps: Deps, input: OrderInput): Promise<OrderO
   const supersede = checkSequence(request, ctx)
   const now = deps.now()
   const priceCheck = book ? checkOrderPrices(book, lines, priceDate(request.orderDate, now), customer) : null
-  if (priceCheck) refuseOnMismatch(priceCheck)
+  if (priceCheck) refuseOnMismatch(priceCheck, ctx.session ? { sessionId: ctx.session.id, payloadId: input.payloadId, orderId: request.orderID, now } : undefined)
   const differences: OrderDifference[] = ctx.cart ? cartDifferences(ctx.cart, lines) : []
   if (linked && !ctx.session) differences.push({ kind: 'unlinked', order: linked })
   const order: Omit<Order, 'journalEntryId'> = {
@@ -83,7 +90,7 @@ export async function decideOrder(deps: Deps, input: OrderInput): Promise<OrderO
     priceCheck,
     createdAt: now,
   }
-  return { order, repeat: false, plan: { newOrder: { row: order, lines, ...(supersede ? { supersede } : {}) }, ...sessionWrites(ctx, order, priceCheck, now) } }
+  return { order, repeat: false, plan: { newOrder: { row: order, lines, attachments: attachmentRows(id, parts), ...(supersede ? { supersede } : {}) }, ...sessionWrites(ctx, order, priceCheck, now), ...handOffWrites(deps, order, lines, customer, ctx.session) } }
 }
 
 /** new: the orderID must be unknown; update/delete: it must be known and not cancelled. */

@@ -1,8 +1,9 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql'
 import { z } from 'zod'
 import { PunchgateError } from '../../errors/index.ts'
-import { Cart, Order, OrderLine, PunchoutSession } from '../../persistence/entities/index.ts'
+import { Cart, Order, OrderAttachment, OrderLine, PunchoutSession } from '../../persistence/entities/index.ts'
 import { actorMaySee, type Actor } from '../audit/audit.ts'
+import { orderMessages, outboxMessageSchema } from '../outbox/view.ts'
 
 /** The order list's filters (docs/api.md, "Orders"). */
 export interface OrderListQuery {
@@ -67,6 +68,8 @@ export const orderSchema = z.object({
   sessionId: z.uuid().nullable(),
   cartId: z.uuid().nullable(),
   differences: z.array(differenceSchema),
+  /** The agent who placed it on behalf of the buyer (docs/api.md, "Order on behalf"); null for a buyer's OrderRequest. */
+  onBehalfAgent: z.string().nullable(),
   createdAt: z.iso.datetime(),
 })
 export type OrderView = z.infer<typeof orderSchema>
@@ -84,6 +87,16 @@ export const orderLineSchema = z.object({
   classification: z.object({ domain: z.string(), code: z.string() }).nullable(),
 })
 
+/** A file that came with the order (docs/api.md, "Order attachments"); its content is downloaded apart. */
+export const orderAttachmentSchema = z.object({
+  id: z.uuid(),
+  contentId: z.string().nullable(),
+  fileName: z.string().nullable(),
+  contentType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+})
+
 /** One order with its lines, addresses, the linked session and the cart it was matched against. */
 export const orderDetailSchema = orderSchema.extend({
   shipTo: z.record(z.string(), z.unknown()).nullable(),
@@ -91,8 +104,11 @@ export const orderDetailSchema = orderSchema.extend({
   comments: z.string().nullable(),
   priceCheck: priceCheckSchema,
   lines: z.array(orderLineSchema),
+  attachments: z.array(orderAttachmentSchema),
   session: z.object({ id: z.uuid(), status: z.string(), protocol: z.string(), createdAt: z.iso.datetime() }).nullable(),
   cart: z.object({ id: z.uuid(), total: z.string(), currency: z.string().nullable(), lines: z.array(z.unknown()), createdAt: z.iso.datetime() }).nullable(),
+  /** What the gateway sent on about the order (to the storefront, to the buyer) and its delivery state. */
+  messages: z.array(outboxMessageSchema),
 })
 export type OrderDetail = z.infer<typeof orderDetailSchema>
 
@@ -111,10 +127,12 @@ export async function listOrders(em: SqlEntityManager, actor: Actor, query: Orde
 export async function getOrder(em: SqlEntityManager, actor: Actor, id: string): Promise<OrderDetail> {
   const order = await em.findOne(Order, { id })
   if (!order || !actorMaySee(actor, order.customerId)) throw new PunchgateError('PG_ERR_NOT_FOUND', `No order ${id}.`)
-  const [lines, session, cart] = await Promise.all([
+  const [lines, session, cart, messages, attachments] = await Promise.all([
     em.find(OrderLine, { orderId: id }, { orderBy: { position: 'asc' } }),
     order.sessionId ? em.findOne(PunchoutSession, { id: order.sessionId }) : null,
     order.cartId ? em.findOne(Cart, { id: order.cartId }) : null,
+    orderMessages(em, id),
+    em.find(OrderAttachment, { orderId: id }, { orderBy: { contentId: 'asc', id: 'asc' } }),
   ])
   return {
     ...orderView(order),
@@ -126,9 +144,19 @@ export async function getOrder(em: SqlEntityManager, actor: Actor, id: string): 
       position: l.position, lineNumber: l.lineNumber ?? null, sku: l.sku, auxiliaryId: l.auxiliaryId ?? null, quantity: l.quantity,
       unitPrice: l.unitPrice ?? null, currency: l.currency ?? null, description: l.description ?? null, unitOfMeasure: l.unitOfMeasure ?? null, classification: l.classification ?? null,
     })),
+    attachments: attachments.map((a) => ({ id: a.id, contentId: a.contentId ?? null, fileName: a.fileName ?? null, contentType: a.contentType, size: a.size, sha256: a.sha256 })),
     session: session ? { id: session.id, status: session.status, protocol: session.protocol, createdAt: session.createdAt.toISOString() } : null,
     cart: cart ? { id: cart.id, total: cart.total, currency: cart.currency ?? null, lines: cart.lines, createdAt: cart.createdAt.toISOString() } : null,
+    messages,
   }
+}
+
+/** An attachment's content, under the same scope as the order it came with. */
+export async function getOrderAttachment(em: SqlEntityManager, actor: Actor, orderId: string, attachmentId: string): Promise<OrderAttachment> {
+  const order = await em.findOne(Order, { id: orderId }, { fields: ['id', 'customerId'] })
+  const attachment = order && actorMaySee(actor, order.customerId) ? await em.findOne(OrderAttachment, { id: attachmentId, orderId }, { populate: ['content'] }) : null
+  if (!attachment) throw new PunchgateError('PG_ERR_NOT_FOUND', `No attachment ${attachmentId} of order ${orderId}.`)
+  return attachment
 }
 
 function orderView(o: Order): OrderView {
@@ -147,6 +175,7 @@ function orderView(o: Order): OrderView {
     sessionId: o.sessionId ?? null,
     cartId: o.cartId ?? null,
     differences: o.differences,
+    onBehalfAgent: o.onBehalfAgent ?? null,
     createdAt: o.createdAt.toISOString(),
   }
 }

@@ -1,5 +1,6 @@
 import { PunchgateError } from '../../errors/index.ts'
 import type { Customer, OrderLine } from '../../persistence/entities/index.ts'
+import { SessionRefusal } from '../sessions/refusal.ts'
 import { checkPrices, refusesOrder, type LineCheck, type PriceBook, type PriceCheck } from '../pricing/check.ts'
 
 /**
@@ -30,11 +31,32 @@ export function checkOrderPrices(book: PriceBook, lines: readonly OrderLine[], a
   return { ...check, lines: check.lines.map((c, i) => ({ ...c, line: priced[i]!.position, lineNumber: priced[i]!.lineNumber ?? null })) }
 }
 
-/** Refuses the order when the customer's policy says so, naming every offending line. */
-export function refuseOnMismatch(check: OrderPriceCheck): void {
+/** The punchout session an order's lines name, where the refusal is put on the timeline. */
+export interface RefusedOrderSession {
+  sessionId: string
+  payloadId: string
+  orderId: string
+  now: Date
+}
+
+/**
+ * Refuses the order when the customer's policy says so, naming every offending line. With a
+ * linked session the refusal is also on that session's timeline (`order.refused`, written with
+ * the refusal's journal row): support following the buyer's punchout sees why no order came.
+ */
+export function refuseOnMismatch(check: OrderPriceCheck, linked?: RefusedOrderSession): void {
   if (!refusesOrder(check)) return
-  const offending = check.lines.filter((l) => l.result === 'mismatch').map(describe)
-  throw new PunchgateError('PG_ERR_ORDER_PRICE_MISMATCH', `The order is refused: ${offending.length} line(s) differ from the agreed prices of ${check.day} beyond the tolerance of ${check.tolerancePercent} %. ${offending.join('; ')}.`)
+  const mismatches = check.lines.filter((l) => l.result === 'mismatch')
+  const offending = mismatches.map(describe)
+  const message = `The order is refused: ${offending.length} line(s) differ from the agreed prices of ${check.day} beyond the tolerance of ${check.tolerancePercent} %. ${offending.join('; ')}.`
+  if (!linked) throw new PunchgateError('PG_ERR_ORDER_PRICE_MISMATCH', message)
+  const { sessionId, payloadId, orderId, now } = linked
+  throw new SessionRefusal('PG_ERR_ORDER_PRICE_MISMATCH', message, sessionId, {
+    events: [{
+      sessionId, at: now, type: 'order.refused',
+      data: { code: 'PG_ERR_ORDER_PRICE_MISMATCH', payloadID: payloadId, orderID: orderId, day: check.day, tolerancePercent: check.tolerancePercent, lines: mismatches },
+    }],
+  })
 }
 
 function describe(l: OrderLineCheck): string {

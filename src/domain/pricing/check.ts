@@ -1,5 +1,5 @@
 import { beyondTolerance, deviationPercent, formatDecimal, toUnits } from './decimal.ts'
-import { contractPriceFor, isoDay, type PriceEntry } from './price-list.ts'
+import { contractPriceFor, isoDay, validOn, type PriceEntry } from './price-list.ts'
 
 /**
  * Price checks (docs/api.md, "Contract prices and price checks"), pure: each line of a returned
@@ -111,6 +111,76 @@ export function checkPrices(
     mismatches: lines.filter((l) => l.result === 'mismatch').length,
     unknown: lines.filter((l) => l.result === 'unknown').length,
   }
+}
+
+/**
+ * A returned cart's price check as its timeline keeps it: the counts, and only the lines that do
+ * not agree (a 200-line cart that agrees is a small event). `checked` is the number of lines.
+ */
+export interface CartPriceCheck extends Omit<PriceCheck, 'lines'> {
+  checked: number
+  lines: LineCheck[]
+}
+
+/** A contract price with its numbers read once per check; numbers order and compare these decimals exactly (at most 15 digits). */
+interface Tier {
+  minQuantity: number
+  unitPrice: number
+  currency: string
+}
+
+/**
+ * Every line of a returned cart, checked at `at`. The common case — the line carries the price in
+ * force — is decided on the numbers as sent, with the customer's prices indexed by SKU once; only
+ * a line that does not agree at once goes through `checkLine` (exact decimals, deviation, reason),
+ * so a cart that agrees costs no decimal arithmetic per line.
+ */
+export function checkCartPrices(
+  book: PriceBook,
+  items: readonly PricedLine[],
+  at: Date,
+  customer: { priceTolerance?: string | number | null; pricePolicy?: PricePolicy | null },
+): CartPriceCheck {
+  const day = isoDay(at)
+  const tolerance = customer.priceTolerance ?? 0
+  const contracts = groupBySku(book.contracts)
+  const tiers = new Map<string, Tier[]>()
+  for (const [sku, entries] of contracts) {
+    tiers.set(sku, entries.filter((p) => validOn(p, day)).map((p) => ({ minQuantity: Number(p.minQuantity), unitPrice: Number(p.unitPrice), currency: p.currency })))
+  }
+  const list = new Map(book.list.map((p) => [p.sku, p]))
+  const lines: LineCheck[] = []
+  items.forEach((item, i) => {
+    if (agreesAtOnce(item, tiers.get(item.sku), list.get(item.sku))) return
+    const listPrice = list.get(item.sku)
+    const narrow: PriceBook = { contracts: contracts.get(item.sku) ?? [], list: listPrice ? [listPrice] : [] }
+    const check = checkLine(narrow, item, i + 1, day, tolerance)
+    if (check.result !== 'ok') lines.push(check)
+  })
+  return {
+    day, tolerancePercent: formatDecimal(tolerance, 0), policy: customer.pricePolicy ?? 'record', checked: items.length, lines,
+    mismatches: lines.filter((l) => l.result === 'mismatch').length,
+    unknown: lines.filter((l) => l.result === 'unknown').length,
+  }
+}
+
+function groupBySku(entries: readonly PriceEntry[]): Map<string, PriceEntry[]> {
+  const by = new Map<string, PriceEntry[]>()
+  for (const e of entries) {
+    const list = by.get(e.sku)
+    if (list) list.push(e)
+    else by.set(e.sku, [e])
+  }
+  return by
+}
+
+/** The line's price and currency are exactly those expected (the quantity break as `tierFor` picks it, else the list price). */
+function agreesAtOnce(item: PricedLine, tiers: Tier[] | undefined, list: ListPrice | undefined): boolean {
+  const quantity = Number(item.quantity)
+  let tier: Tier | undefined
+  for (const t of tiers ?? []) if (t.minQuantity <= quantity && (!tier || t.minQuantity > tier.minQuantity)) tier = t
+  const expected = tier ?? (list ? { unitPrice: Number(list.listPrice), currency: list.currency } : undefined)
+  return expected !== undefined && expected.currency === item.currency && expected.unitPrice === Number(item.unitPrice)
 }
 
 /** Whether an order with this check is refused: a mismatch under the `refuse` policy. */

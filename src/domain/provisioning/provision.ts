@@ -162,7 +162,7 @@ function profileChanges(
   return { ...Object.fromEntries(Object.entries(changes).map(([field, c]) => [field, c.after])), updatedAt: now }
 }
 
-function resolveRoles(input: ProvisioningInput, requested: string[], timeline: Timeline): Omit<ProvisionedBuyer, 'user'> {
+export function resolveRoles(input: ProvisioningInput, requested: string[], timeline: Timeline): Omit<ProvisionedBuyer, 'user'> {
   const { customer, policy, now } = input
   const known = new Map(input.found.roles.map((r) => [r.nameKey, r]))
   const defaultRole = known.get(policy.defaultRole.toLowerCase())

@@ -2,7 +2,8 @@ import type { RetentionBatches, RetentionStore } from '../../persistence/retenti
 
 /**
  * Retention (docs/operations.md, "Retention"): raw payloads — journal request and response
- * bodies, the query strings of journaled paths, the documents of returned carts — are purged
+ * bodies, the query strings of journaled paths, the documents of returned carts, the bodies of
+ * outbox messages delivered or given up — are purged
  * once older than their customer's `retentionDays` (journal entries without a customer: the
  * gateway default); spent single-use keys are deleted. Session rows, their timelines and the
  * journal rows themselves stay, marked with when their payload was purged.
@@ -14,6 +15,7 @@ export const RETENTION_BATCH_SIZE = 5000
 export interface RetentionCounts {
   journalEntries: number
   carts: number
+  outboxMessages: number
   singleUseKeys: number
   /** Statements run; a purge loops while its batches come back full. */
   batches: number
@@ -54,7 +56,7 @@ export class RetentionJob {
       return result.counts
     })
     const report: RetentionReport = {
-      ...(counts ?? { journalEntries: 0, carts: 0, singleUseKeys: 0, batches: 0 }),
+      ...(counts ?? { journalEntries: 0, carts: 0, outboxMessages: 0, singleUseKeys: 0, batches: 0 }),
       skipped: counts === undefined,
       interrupted,
       durationMs: Math.round(performance.now() - started),
@@ -66,10 +68,11 @@ export class RetentionJob {
 
 async function purgeAll(batches: RetentionBatches, now: Date, options: RetentionOptions, signal?: AbortSignal) {
   const limit = options.batchSize ?? RETENTION_BATCH_SIZE
-  const counts: RetentionCounts = { journalEntries: 0, carts: 0, singleUseKeys: 0, batches: 0 }
+  const counts: RetentionCounts = { journalEntries: 0, carts: 0, outboxMessages: 0, singleUseKeys: 0, batches: 0 }
   const purges: Array<[keyof Omit<RetentionCounts, 'batches'>, () => Promise<number>]> = [
     ['journalEntries', () => batches.purgeJournal(now, options.defaultDays, limit)],
     ['carts', () => batches.purgeCarts(now, limit)],
+    ['outboxMessages', () => batches.purgeOutbox(now, limit)],
     ['singleUseKeys', () => batches.deleteSpentKeys(now, limit)],
   ]
   for (const [key, batch] of purges) {
@@ -87,6 +90,6 @@ async function purgeAll(batches: RetentionBatches, now: Date, options: Retention
 /** The run's summary line, for the log and the CLI. */
 export function retentionSummary(r: RetentionReport): string {
   if (r.skipped) return `retention: skipped, another process is running it (${r.durationMs} ms)`
-  return `retention: purged the payloads of ${r.journalEntries} journal entries and ${r.carts} carts, deleted ${r.singleUseKeys} spent single-use keys`
+  return `retention: purged the payloads of ${r.journalEntries} journal entries, ${r.carts} carts and ${r.outboxMessages} outbox messages, deleted ${r.singleUseKeys} spent single-use keys`
     + ` (${r.batches} batches, ${r.durationMs} ms${r.interrupted ? ', interrupted: the gateway is closing' : ''})`
 }

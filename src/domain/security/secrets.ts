@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
@@ -45,4 +45,42 @@ export function loadSecretKey(opts: { secretKey?: string; dataDir: string; inMem
     writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' })
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8')
+}
+
+const SEALED = 'sealed:v1:'
+
+/**
+ * Private keys at rest (the assertion signing keys): AES-256-GCM under a key derived from the
+ * server key (HKDF-SHA-256), so a copy of the database alone cannot sign as the gateway
+ * (docs/operations.md, "Keys at rest"). The row's id is the additional data: a sealed value
+ * copied into another row does not open there.
+ */
+export class KeySealer {
+  private readonly key: Buffer
+
+  constructor(serverKey: Buffer) {
+    this.key = Buffer.from(hkdfSync('sha256', serverKey, Buffer.alloc(0), 'punchgate signing keys v1', 32))
+  }
+
+  static isSealed(value: string): boolean {
+    return value.startsWith(SEALED)
+  }
+
+  seal(plain: string, id: string): string {
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(Buffer.from(id, 'utf8'))
+    const sealed = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
+    return `${SEALED}${[iv, sealed, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.')}`
+  }
+
+  /** Throws when the value was sealed under another server key, or for another row. */
+  open(value: string, id: string): string {
+    const [iv, sealed, tag] = value.slice(SEALED.length).split('.').map((p) => Buffer.from(p, 'base64url'))
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, iv!).setAAD(Buffer.from(id, 'utf8')).setAuthTag(tag!)
+      return Buffer.concat([decipher.update(sealed!), decipher.final()]).toString('utf8')
+    } catch {
+      throw new Error(`The signing key ${id} cannot be opened with this server key: PUNCHGATE_SECRET_KEY (or DATA_DIR/secret.key) is not the one it was sealed with.`)
+    }
+  }
 }

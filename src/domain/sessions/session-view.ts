@@ -27,6 +27,10 @@ export const sessionViewSchema = z.object({
   permissions: z.array(z.string()),
   selectedSku: z.string().nullable(),
   restoredItems: z.array(restoredItemSchema.passthrough()),
+  /** An agent acting for the buyer (docs/storefront.md, "Order on behalf"): who, and until when; null in the buyer's own sessions. */
+  onBehalf: z.object({ agent: z.string(), expiresAt: z.iso.datetime() }).nullable(),
+  /** The restored cart was prepared for the buyer by this agent, at this time; null otherwise. */
+  preparedBy: z.object({ agent: z.string(), at: z.iso.datetime() }).nullable(),
   createdAt: z.iso.datetime(),
 })
 export type SessionView = z.infer<typeof sessionViewSchema>

@@ -12,6 +12,7 @@ import {
 import type { BuyerIdentity, IdentitySource } from '../provisioning/identity-source.ts'
 import { parsePolicy, type ProvisioningPolicy } from '../provisioning/policy.ts'
 import { decideProvisioning, overlongIdentityField, UNIDENTIFIED_UNIQUE_NAME } from '../provisioning/provision.ts'
+import { restorePreparedCart, restoresPreparedCart } from '../on-behalf/restore.ts'
 import { checkReturnUrl } from '../return-url.ts'
 import { newToken, sha256 } from '../security/secrets.ts'
 import { SessionRefusal } from './refusal.ts'
@@ -33,6 +34,11 @@ export interface SetupInput {
   protocolContext: SessionProtocolContext
   /** No start link: nobody enters the storefront (OCI background calls answer at once). */
   withoutStartLink?: true
+  /**
+   * A live replay of a recorded request (docs/api.md, "Replay"): the session it replays and the
+   * agent who asked, authenticated by the API instead of the redacted secret.
+   */
+  replay?: { of: string; actor: string; reason?: string }
 }
 
 /** A decided setup: the session, its start link, and everything to write for it. */
@@ -93,7 +99,8 @@ export async function commitSetup<T>(deps: Deps, input: SetupInput, answer: (out
 export async function decideSetup(deps: Deps, input: SetupInput, sessionId: string, secondLook: boolean): Promise<SetupOutcome> {
   const timeline = new Timeline(deps.now)
   const now = deps.now()
-  timeline.record('customer.authenticated', { customerId: input.customer.id, protocol: input.protocol, operation: input.operation })
+  if (input.replay) timeline.record('session.replay', { ...input.replay })
+  timeline.record('customer.authenticated', { customerId: input.customer.id, protocol: input.protocol, operation: input.operation, ...(input.replay ? { by: 'agent', actor: input.replay.actor } : {}) })
   try {
     const returnUrl = checkedReturnUrl(input, timeline)
     const profile = resolveProfile(input.customer.identityProfile as IdentityProfileConfig)
@@ -107,8 +114,10 @@ export async function decideSetup(deps: Deps, input: SetupInput, sessionId: stri
     const overlong = missing ? undefined : overlongIdentityField(identity)
     if (overlong) throw new PunchgateError(input.protocol === 'oci' ? 'PG_ERR_OCI_INVALID' : 'PG_ERR_CXML_INVALID', overlong)
     if (!missing) refuseUnacceptableIdentity(identity)
-    const found = await deps.store.buyer(buyerLookup(input.customer.id, policy, missing ? 'unidentified' : identity))
+    const lookup = buyerLookup(input.customer.id, policy, missing ? 'unidentified' : identity)
+    const found = await deps.store.buyer(restoresPreparedCart(input.operation, Boolean(input.withoutStartLink), Boolean(input.replay)) ? { ...lookup, preparedCart: true } : lookup)
     const buyer = decideProvisioning({ customer: input.customer, policy, identity: missing ? 'unidentified' : identity, found, now, secondLook }, timeline)
+    const prepared = restorePreparedCart(found, buyer.user.id, Boolean(buyer.newUser), sessionId, now, timeline)
     const startToken = input.withoutStartLink ? undefined : newToken()
     const expiresAt = startToken ? new Date(now.getTime() + deps.config.startTokenTtlSeconds * 1000) : undefined
     timeline.record('session.provisioned', expiresAt ? { startLinkExpiresAt: expiresAt.toISOString() } : { startLink: 'none: nobody enters the storefront' })
@@ -121,8 +130,10 @@ export async function decideSetup(deps: Deps, input: SetupInput, sessionId: stri
       startExpiresAt: expiresAt ?? null,
       grant: { roles: buyer.roles, permissions: buyer.permissions, spendLimit: buyer.spendLimit },
       flags: missing ? ['unidentified-buyer'] : [],
+      ...(prepared ? { restoredItems: prepared.restoredItems, preparedCartId: prepared.preparedCartId } : {}),
     }
     const plan: WritePlan = {
+      ...(prepared ? { consumePreparedCart: prepared.consumePreparedCart } : {}),
       ...(buyer.newUser ? { newUser: { row: buyer.newUser, ...(policy.matchByEmail && buyer.newUser.email && !missing ? { unlessEmail: buyer.newUser.email } : {}) } } : {}),
       ...(buyer.userChanges ? { userUpdate: { userId: buyer.user.id, set: buyer.userChanges } } : {}),
       pendingRoles: buyer.pendingRoles,
@@ -191,6 +202,7 @@ function sessionFields(input: SetupInput, id: string, now: Date) {
     // A SelectedItem longer than any SKU cannot name a product: start on the catalog instead.
     selectedSku: input.selectedSku && input.selectedSku.length <= 200 ? input.selectedSku : null,
     protocolContext: input.protocolContext,
+    replayOf: input.replay?.of ?? null,
     createdAt: now,
     updatedAt: now,
   }

@@ -2,13 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { authenticateCxml } from '../../domain/customers/authenticate.ts'
 import { receiveOrder } from '../../domain/orders/intake.ts'
 import { setupSession } from '../../domain/sessions/setup.ts'
+import { cxmlSetupInput } from '../../domain/sessions/setup-input.ts'
 import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
 import type { Customer } from '../../persistence/entities/index.ts'
 import { buildProfileResponse, buildSetupResponse, buildStatusResponse, newPayloadId } from '../../protocols/cxml/build.ts'
 import type { OrderRequest } from '../../protocols/cxml/order-types.ts'
-import { identitySourceFromSetup, parseCxmlRequest } from '../../protocols/cxml/parse.ts'
+import { readCxmlHead } from '../../protocols/cxml/parse.ts'
 import { redactSecrets } from '../../protocols/cxml/redact.ts'
-import type { CxmlRequestDocument, PunchOutSetupRequest } from '../../protocols/cxml/types.ts'
+import type { CxmlHeader, CxmlRequestDocument, PunchOutSetupRequest } from '../../protocols/cxml/types.ts'
+import { acceptMultipartRelated, cxmlBody, refuseMultipartFor, type CxmlBody } from '../cxml-body.ts'
 import { commitAnswer } from '../journal.ts'
 import { bindLogContext } from '../logging.ts'
 import type { RouteContext } from './index.ts'
@@ -16,6 +18,7 @@ import type { RouteContext } from './index.ts'
 /** One endpoint for every cXML request, dispatching on the element inside Request. */
 export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { deps } = ctx
+  acceptMultipartRelated(app)
 
   app.post(
     '/punchout/cxml',
@@ -26,12 +29,17 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
         throw new PunchgateError('PG_ERR_MEDIA_TYPE', `Send cXML as text/xml or application/xml, not ${request.headers['content-type'] ?? 'without a Content-Type'}.`)
       }
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-      request.journal!.body = redactSecrets(raw)
-      const doc = parseOrMalformed(request, raw)
-      request.journal!.payloadId = doc.envelope.payloadID
-      bindLogContext(request, reply, { payloadID: doc.envelope.payloadID })
-      const customer = await authenticate(doc)
+      request.journal!.body = redactSecrets(raw, request.headers['content-type'])
+      const body = splitOrMalformed(request, raw)
+      // The Header first, then the credential, then the rest: an unknown sender cannot make the
+      // gateway parse a large document (docs/cxml.md, "Hostile input").
+      const head = parseOrMalformed(request, () => readCxmlHead(body.document, body.contentType))
+      request.journal!.payloadId = head.payloadID
+      bindLogContext(request, reply, { payloadID: head.payloadID })
+      const customer = await authenticate(head.header)
       request.journal!.customerId = customer.id
+      const doc = parseOrMalformed(request, () => head.complete())
+      if (body.attachments && doc.request.kind !== 'OrderRequest') throw refuseMultipartFor(doc.request.kind === 'Other' ? doc.request.element : doc.request.kind)
       const answer = { payloadID: newPayloadId(new URL(deps.config.publicUrl).hostname), timestamp: deps.now() }
       request.journal!.protocolStatus = 200
       reply.type(CXML_TYPE)
@@ -41,24 +49,35 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
         case 'ProfileRequest':
           return buildProfileResponse({ ...answer, effectiveDate: answer.timestamp, transactions: profileTransactions(deps.config.publicUrl) })
         case 'OrderRequest':
-          return order(request, reply, doc, doc.request, customer, answer)
+          return order(request, reply, doc, doc.request, customer, answer, body)
         default:
           throw new PunchgateError('PG_ERR_CXML_UNSUPPORTED', `${doc.request.element} is not supported by this gateway; it accepts PunchOutSetupRequest, OrderRequest and ProfileRequest.`)
       }
     },
   )
 
-  function parseOrMalformed(request: FastifyRequest, raw: Buffer): CxmlRequestDocument {
+  /** A multipart body is journaled as its cXML part (docs/cxml.md, "Attachments"); attachments are kept with the order. */
+  function splitOrMalformed(request: FastifyRequest, raw: Buffer): CxmlBody {
     try {
-      return parseCxmlRequest(raw, request.headers['content-type'])
+      const body = cxmlBody(request, raw)
+      if (body.attachments) request.journal!.body = redactSecrets(body.document, body.contentType)
+      return body
+    } catch (err) {
+      if (isPunchgateError(err)) request.journal!.outcome = 'malformed'
+      throw err
+    }
+  }
+
+  function parseOrMalformed<T>(request: FastifyRequest, parse: () => T): T {
+    try {
+      return parse()
     } catch (err) {
       if (isPunchgateError(err) && err.code !== 'PG_ERR_CXML_UNSUPPORTED') request.journal!.outcome = 'malformed'
       throw err
     }
   }
 
-  function authenticate(doc: CxmlRequestDocument): Promise<Customer> {
-    const { header } = doc.envelope
+  function authenticate(header: CxmlHeader): Promise<Customer> {
     const sender = header.sender[0]
     return authenticateCxml(deps, header.from, {
       credentials: header.sender,
@@ -76,22 +95,7 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     answer: { payloadID: string; timestamp: Date },
   ): Promise<string> {
     let body = ''
-    const { sessionId } = await setupSession(deps, {
-      protocol: 'cxml',
-      customer,
-      operation: posr.operation,
-      buyerCookie: posr.buyerCookie,
-      returnUrl: posr.browserFormPostUrl,
-      payloadId: doc.envelope.payloadID,
-      deploymentMode: doc.envelope.deploymentMode,
-      identitySource: identitySourceFromSetup(doc),
-      restoredItems: posr.operation === 'create' ? [] : posr.itemOut,
-      selectedSku: posr.selectedItem?.supplierPartID,
-      protocolContext: {
-        buyerCredentials: doc.envelope.header.from.map(({ domain, identity }) => ({ domain, identity })),
-        supplierCredentials: doc.envelope.header.to.map(({ domain, identity }) => ({ domain, identity })),
-      },
-    }, (outcome) => {
+    const { sessionId } = await setupSession(deps, cxmlSetupInput(doc, posr, customer), (outcome) => {
       body = buildSetupResponse({ ...answer, startPageUrl: outcome.startUrl })
       return commitAnswer(deps.store, request, reply, { status: 200, contentType: CXML_TYPE, body }, outcome.plan, { sessionId: outcome.sessionId, customerId: customer.id })
     })
@@ -107,6 +111,7 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     orderRequest: OrderRequest,
     customer: Customer,
     answer: { payloadID: string; timestamp: Date },
+    sent: CxmlBody,
   ): Promise<string> {
     const body = buildStatusResponse({ ...answer, code: 200, text: 'OK' })
     const { order: stored } = await receiveOrder(deps, {
@@ -114,6 +119,7 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       payloadId: doc.envelope.payloadID,
       deploymentMode: doc.envelope.deploymentMode,
       request: orderRequest,
+      ...(sent.attachments ? { attachments: sent.attachments } : {}),
     }, (outcome) => commitAnswer(deps.store, request, reply, { status: 200, contentType: CXML_TYPE, body }, outcome.plan, {
       customerId: customer.id,
       ...(outcome.order.sessionId ? { sessionId: outcome.order.sessionId } : {}),

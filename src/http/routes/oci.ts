@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { answerBackgroundCall, resolveOciProductId, type BackgroundLine } from '../../domain/carts/background.ts'
 import { authenticateOci } from '../../domain/customers/authenticate.ts'
-import { setupSession, type SetupInput } from '../../domain/sessions/setup.ts'
+import { setupSession } from '../../domain/sessions/setup.ts'
+import { ociSetupInput } from '../../domain/sessions/setup-input.ts'
 import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
-import type { Customer, SessionProtocolContext } from '../../persistence/entities/index.ts'
+import type { Customer } from '../../persistence/entities/index.ts'
 import { OCI_LARGE_CART_LINES } from '../../protocols/oci/cart.ts'
-import { identitySourceFromOci, parseOciLogin, redactOciPassword, type OciLogin } from '../../protocols/oci/index.ts'
+import { parseOciLogin, redactOciForm, type OciLogin } from '../../protocols/oci/index.ts'
 import { commitAnswer } from '../journal.ts'
 import { bindLogContext } from '../logging.ts'
 import { sendTransferReply, transferReply, type TransferReply } from '../../web/transfer.ts'
@@ -37,7 +38,7 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext): Promis
       const rawQuery = queryString(request.url)
       const body = Buffer.isBuffer(request.body) ? request.body : undefined
       // First, so that even a call that fails to parse is journaled — without its PASSWORD.
-      request.journal!.body = journalBody(rawQuery, body, request.body !== undefined && !body)
+      request.journal!.body = journalBody(rawQuery, body, request.body !== undefined && !body, request.headers['content-type'])
       const login = parseOrMalformed(request, rawQuery, body)
       const customer = await authenticateOci(deps, login.username, login.password)
       request.journal!.customerId = customer.id
@@ -70,9 +71,10 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext): Promis
       }
       // A GET's query is the whole call: decode it like a form body, so a query in ISO-8859-1
       // (non-Unicode SAP systems) reads as well as one in UTF-8.
+      // A POST's query is read the same way, so that parser and journal masking read it alike.
       return request.method === 'GET'
-        ? parseOciLogin({}, Buffer.from(rawQuery, /[^\u0000-\u00ff]/.test(rawQuery) ? 'utf8' : 'latin1'))
-        : parseOciLogin(request.query as Record<string, string | string[]>, body, request.headers['content-type'])
+        ? parseOciLogin({}, queryBytes(rawQuery))
+        : parseOciLogin(queryBytes(rawQuery), body, request.headers['content-type'])
     } catch (err) {
       if (isPunchgateError(err) && err.code === 'PG_ERR_OCI_INVALID') request.journal!.outcome = 'malformed'
       throw err
@@ -88,7 +90,7 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext): Promis
     operation: 'create' | 'source',
     selectedSku?: string,
   ) {
-    const { sessionId, startUrl } = await setupSession(deps, setupInput(login, customer, operation, selectedSku), (outcome) =>
+    const { sessionId, startUrl } = await setupSession(deps, ociSetupInput(login, customer, operation, selectedSku), (outcome) =>
       // The 303's Location is the start link: the journal keeps status and session, not the link.
       commitAnswer(deps.store, request, reply, { status: 303, body: null }, outcome.plan, { sessionId: outcome.sessionId, customerId: customer.id }),
     )
@@ -130,7 +132,7 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext): Promis
     }
     let answer: TransferReply | undefined
     const call = { function: login.function as 'VALIDATE' | 'BACKGROUND_SEARCH', note }
-    const { sessionId } = await answerBackgroundCall(deps, setupInput(login, customer, 'create', selectedSku), call, lines, (decided) => {
+    const { sessionId } = await answerBackgroundCall(deps, ociSetupInput(login, customer, 'create', selectedSku), call, lines, (decided) => {
       answer = transferReply(request, decided.transfer)
       return commitAnswer(deps.store, request, reply, answer, decided.plan, { sessionId: decided.sessionId, customerId: customer.id })
     })
@@ -139,49 +141,25 @@ export async function ociRoutes(app: FastifyInstance, ctx: RouteContext): Promis
   }
 }
 
-function setupInput(login: OciLogin, customer: Customer, operation: SetupInput['operation'], selectedSku?: string): SetupInput {
-  return {
-    protocol: 'oci',
-    customer,
-    operation,
-    ...(login.hookUrl ? { returnUrl: login.hookUrl } : {}),
-    // OCI has no test/production flag; the customer's OCI credential decides where it lands.
-    deploymentMode: 'production',
-    identitySource: identitySourceFromOci(login),
-    restoredItems: [],
-    ...(selectedSku ? { selectedSku } : {}),
-    protocolContext: { oci: ociContext(login) },
-  }
-}
-
-/** What the cart return must echo (docs/oci.md, "Buyer-system quirks") and what the storefront opens on. */
-function ociContext(login: OciLogin): NonNullable<SessionProtocolContext['oci']> {
-  const oci: NonNullable<SessionProtocolContext['oci']> = {}
-  if (login.ociVersion !== undefined) oci.version = login.ociVersion
-  if (login.okCode !== undefined) oci.okCode = login.okCode
-  if (login.target !== undefined) oci.target = login.target
-  if (login.caller !== undefined) oci.caller = login.caller
-  if (login.function !== undefined) oci.function = login.function
-  if (login.function === 'SOURCING' && login.searchString !== undefined) oci.searchString = login.searchString
-  return oci
-}
-
 /** The query string exactly as sent (still percent-encoded), without the leading `?`. */
 function queryString(url: string): string {
   const at = url.indexOf('?')
   return at === -1 ? '' : url.slice(at + 1)
 }
 
+/** The query string's bytes: as Node received them, unless the string holds characters beyond latin1. */
+const queryBytes = (rawQuery: string): Buffer => Buffer.from(rawQuery, /[^\u0000-\u00ff]/.test(rawQuery) ? 'utf8' : 'latin1')
+
 /**
  * The journal keeps the call as received with PASSWORD replaced: the query string, then (for a
- * POST) a line break and the form body. Body bytes go through latin1 so they are kept exactly
- * whatever the charset; a body that is not a form is not kept at all (it could hold the
- * password in a shape the redaction does not know).
+ * POST) a line break and the form body, each masked as the parser reads it (redactOciForm); a
+ * body that is not a form is not kept at all (it could hold the password in a shape the
+ * redaction does not know).
  */
-function journalBody(rawQuery: string, body: Buffer | undefined, foreignBody: boolean): Buffer {
+function journalBody(rawQuery: string, body: Buffer | undefined, foreignBody: boolean, contentType: string | undefined): Buffer {
   const parts: Buffer[] = []
-  if (rawQuery) parts.push(Buffer.from(redactOciPassword(rawQuery), 'utf8'))
-  if (body && body.length > 0) parts.push(Buffer.from(redactOciPassword(body.toString('latin1')), 'latin1'))
+  if (rawQuery) parts.push(redactOciForm(queryBytes(rawQuery)))
+  if (body && body.length > 0) parts.push(redactOciForm(body, contentType))
   else if (foreignBody) parts.push(Buffer.from('[body not form-encoded: not kept]', 'utf8'))
   return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from('\n'), p])))
 }

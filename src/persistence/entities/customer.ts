@@ -24,6 +24,12 @@ export class Customer {
   priceTolerance?: string | number
   /** What a price mismatch does: `record` it on the timeline, or `refuse` the order (OrderRequests only). */
   pricePolicy?: 'record' | 'refuse'
+  /** Cart checks per buyer system (src/domain/provisioning/cart-rules.ts): `{policy, rules}`; null: warn, the preset's rules. */
+  cartChecks?: Record<string, unknown> | null
+  /** Where the supplier's ConfirmationRequest and ShipNoticeRequest documents go (docs/cxml.md); null: none are sent. */
+  orderStatusUrl?: string | null
+  /** Order on behalf (src/domain/on-behalf/settings.ts): null is allowed, time box of at most 60 minutes. */
+  onBehalf?: { allowed: boolean; maxMinutes: number } | null
   createdAt!: Date
   updatedAt!: Date
 }
@@ -49,6 +55,9 @@ export const CustomerSchema = new EntitySchema<Customer>({
     slaTier: { type: 'smallint', default: 3 },
     priceTolerance: { type: 'decimal', precision: 5, scale: 2, default: 0 },
     pricePolicy: { type: 'string', length: 10, default: 'record' },
+    cartChecks: { type: 'json', nullable: true },
+    orderStatusUrl: { type: 'string', length: 2000, nullable: true },
+    onBehalf: { type: 'json', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },
   },

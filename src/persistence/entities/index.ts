@@ -8,7 +8,10 @@ import { CredentialSchema } from './credential.ts'
 import { CustomerRoleSchema } from './customer-role.ts'
 import { CustomerSchema } from './customer.ts'
 import { JournalEntrySchema } from './journal-entry.ts'
+import { OrderAttachmentSchema } from './order-attachment.ts'
 import { OrderLineSchema, OrderSchema } from './order.ts'
+import { OutboxMessageSchema } from './outbox-message.ts'
+import { PreparedCartSchema } from './prepared-cart.ts'
 import { PunchoutSessionSchema } from './punchout-session.ts'
 import { SessionEventSchema } from './session-event.ts'
 import { ShopKeptLineSchema } from './shop-kept-line.ts'
@@ -35,6 +38,9 @@ export const entities = [
   AgentAccountSchema,
   OrderSchema,
   OrderLineSchema,
+  OrderAttachmentSchema,
+  OutboxMessageSchema,
+  PreparedCartSchema,
 ]
 
 export * from './agent-account.ts'
@@ -47,7 +53,10 @@ export * from './credential.ts'
 export * from './customer-role.ts'
 export * from './customer.ts'
 export * from './journal-entry.ts'
+export * from './order-attachment.ts'
 export * from './order.ts'
+export * from './outbox-message.ts'
+export * from './prepared-cart.ts'
 export * from './punchout-session.ts'
 export * from './session-event.ts'
 export * from './shop-kept-line.ts'

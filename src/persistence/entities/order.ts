@@ -36,6 +36,8 @@ export class Order {
   differences!: OrderDifference[]
   /** The lines' price check (src/domain/pricing/check.ts); null for a cancellation. */
   priceCheck?: unknown
+  /** The agent who placed it on the buyer's behalf (docs/api.md, "Order on behalf"); null for an OrderRequest. */
+  onBehalfAgent?: string | null
   createdAt!: Date
 }
 
@@ -68,6 +70,7 @@ export const OrderSchema = new EntitySchema<Order>({
     cartId: foreignKey({ entity: 'Cart', column: 'cart_id', onDelete: 'no action', nullable: true }),
     differences: { type: 'json' },
     priceCheck: { type: 'json', nullable: true },
+    onBehalfAgent: { type: 'string', length: 200, nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
   },
 })

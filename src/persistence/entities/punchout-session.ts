@@ -46,6 +46,14 @@ export class PunchoutSession {
   grant!: SessionGrant
   /** e.g. 'unidentified-buyer', 'start-link-reused'. */
   flags!: string[]
+  /** The session this one replays (docs/api.md, "Replay"); null for a buyer's own punchout. */
+  replayOf?: string | null
+  /** Order on behalf (docs/api.md, "Order on behalf"): the agent acting as the buyer, why, and the end of the time box. */
+  onBehalfAgent?: string | null
+  onBehalfReason?: string | null
+  onBehalfExpiresAt?: Date | null
+  /** The cart an agent prepared for the buyer, restored into this session (PreparedCart). */
+  preparedCartId?: string | null
   createdAt!: Date
   updatedAt!: Date
 }
@@ -62,6 +70,7 @@ export const PunchoutSessionSchema = new EntitySchema<PunchoutSession>({
     { properties: ['payloadId'] },
     { name: 'punchout_sessions_failure_code_index', expression: 'create index if not exists "punchout_sessions_failure_code_index" on "punchout_sessions" ("failure_code", "created_at", "id") where "failure_code" is not null' },
     { name: 'punchout_sessions_failed_index', expression: `create index if not exists "punchout_sessions_failed_index" on "punchout_sessions" ("customer_id", "created_at", "id") where "status" = 'failed'` },
+    { name: 'punchout_sessions_replay_of_index', expression: 'create index if not exists "punchout_sessions_replay_of_index" on "punchout_sessions" ("replay_of") where "replay_of" is not null' },
     { name: 'punchout_sessions_buyer_cookie_index', expression: 'create index if not exists "punchout_sessions_buyer_cookie_index" on "punchout_sessions" using hash ("buyer_cookie")' },
   ],
   properties: {
@@ -86,6 +95,11 @@ export const PunchoutSessionSchema = new EntitySchema<PunchoutSession>({
     protocolContext: { type: 'json' },
     grant: { type: 'json' },
     flags: { type: 'json' },
+    replayOf: foreignKey({ entity: 'PunchoutSession', column: 'replay_of', onDelete: 'no action', nullable: true }),
+    onBehalfAgent: { type: 'string', length: 200, nullable: true },
+    onBehalfReason: { type: 'text', nullable: true },
+    onBehalfExpiresAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    preparedCartId: { type: 'uuid', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },
   },

@@ -4,6 +4,7 @@ import { EntitySchema } from '@mikro-orm/core'
 export class SigningKey {
   kid!: string
   algorithm!: string
+  /** The PKCS#8 PEM, sealed with the server key (`sealed:v1:…`, docs/operations.md, "Keys at rest"). */
   privateKeyPem!: string
   publicJwk!: Record<string, unknown>
   createdAt!: Date

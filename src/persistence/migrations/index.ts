@@ -7,6 +7,12 @@ import { Migration20261130000400_cart_fidelity } from './Migration20261130000400
 import { Migration20261130000500_contract_prices } from './Migration20261130000500_contract_prices.ts'
 import { Migration20261130000600_orders } from './Migration20261130000600_orders.ts'
 import { Migration20261130000700_order_price_check } from './Migration20261130000700_order_price_check.ts'
+import { Migration20261130001000_cart_checks } from './Migration20261130001000_cart_checks.ts'
+import { Migration20261130001100_order_attachments } from './Migration20261130001100_order_attachments.ts'
+import { Migration20261130001200_outbox } from './Migration20261130001200_outbox.ts'
+import { Migration20261130001300_session_replay } from './Migration20261130001300_session_replay.ts'
+import { Migration20261130001400_on_behalf } from './Migration20261130001400_on_behalf.ts'
+import { Migration20261130001600_outbox_retention } from './Migration20261130001600_outbox_retention.ts'
 
 /**
  * Migrations are listed here, not discovered: the project is ESM and runs TypeScript directly.
@@ -21,4 +27,10 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130000500_contract_prices', class: Migration20261130000500_contract_prices },
   { name: 'Migration20261130000600_orders', class: Migration20261130000600_orders },
   { name: 'Migration20261130000700_order_price_check', class: Migration20261130000700_order_price_check },
+  { name: 'Migration20261130001000_cart_checks', class: Migration20261130001000_cart_checks },
+  { name: 'Migration20261130001100_order_attachments', class: Migration20261130001100_order_attachments },
+  { name: 'Migration20261130001200_outbox', class: Migration20261130001200_outbox },
+  { name: 'Migration20261130001300_session_replay', class: Migration20261130001300_session_replay },
+  { name: 'Migration20261130001400_on_behalf', class: Migration20261130001400_on_behalf },
+  { name: 'Migration20261130001600_outbox_retention', class: Migration20261130001600_outbox_retention },
 ]

@@ -121,7 +121,7 @@ function party(parent: Node, name: string, credentials: Credential[]): Node {
   return el
 }
 
-/** ItemIn children in DTD order: ItemID, ItemDetail (UnitPrice, Description, UnitOfMeasure, Classification, ManufacturerPartID, ManufacturerName, LeadTime). */
+/** ItemIn children in DTD order: ItemID, ItemDetail (UnitPrice, Description, UnitOfMeasure, Classification, ManufacturerPartID, ManufacturerName, LeadTime, Extrinsic*). */
 function itemIn(parent: Node, line: CartLine, index: number): void {
   const where = `Line ${index + 1}`
   const item = add(parent, 'ItemIn', { quantity: formatQuantity(line.quantity, `${where} quantity`), lineNumber: String(index + 1) })
@@ -142,6 +142,7 @@ function itemIn(parent: Node, line: CartLine, index: number): void {
     }
     add(detail, 'LeadTime', {}, String(line.leadTimeDays))
   }
+  for (const [name, value] of Object.entries(line.extrinsics ?? {})) add(detail, 'Extrinsic', { name }, value)
 }
 
 /** The cart return (docs/cxml.md, "PunchOutOrderMessage"). The BuyerCookie is echoed exactly as received. */

@@ -6,7 +6,7 @@
  */
 import { PunchgateError } from '../../errors/index.ts'
 
-type Charset = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-15' | 'us-ascii'
+export type Charset = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-15' | 'us-ascii'
 
 /**
  * Accepted labels → decoder. ISO-8859-1/latin1 are decoded as windows-1252 on purpose: that is
@@ -113,32 +113,38 @@ function decodeWith(charset: Charset, bytes: Buffer): string {
 }
 
 /**
- * Decode an inbound XML body to a string without BOM. Throws PG_ERR_CXML_ENCODING for an
- * unsupported charset label, a UTF-16 declaration on an 8-bit body, or invalid bytes.
+ * The charset an inbound XML body is read in, and the length of its byte-order mark. The one
+ * decision both the parser and the journal's masking use (redact.ts), so they read the same
+ * bytes the same way. Throws PG_ERR_CXML_ENCODING for an unsupported label or a UTF-16
+ * declaration on an 8-bit body.
  */
-export function decodeXmlBody(body: Buffer, contentType?: string): string {
+export function xmlCharset(body: Buffer, contentType?: string): { charset: Charset; bomLength: number } {
   const sniffed = sniff(body)
-  if (sniffed !== undefined) {
-    // A BOM (or UTF-16 byte pattern) is authoritative: the declaration was itself written in it.
-    return decodeWith(sniffed.charset, body.subarray(sniffed.bomLength))
-  }
+  // A BOM (or UTF-16 byte pattern) is authoritative: the declaration was itself written in it.
+  if (sniffed !== undefined) return sniffed
   // Without a BOM the declaration is ASCII-compatible bytes, so latin1 reads it faithfully.
   const label = declaredEncoding(body.subarray(0, 256).toString('latin1'))
-  let charset: Charset
   if (label !== undefined) {
-    charset = lookup(label, 'XML declaration')
+    const charset = lookup(label, 'XML declaration')
     if (charset === 'utf-16le' || charset === 'utf-16be') {
       throw encodingError(
         `The XML declaration says encoding="${label}" but the body is 8-bit encoded (no byte-order mark, one byte per character); declare encoding="UTF-8" or send real UTF-16 with a byte-order mark.`,
       )
     }
-  } else {
-    const ctLabel = contentTypeCharset(contentType)
-    charset = ctLabel === undefined ? 'utf-8' : lookup(ctLabel, 'Content-Type charset parameter')
-    if ((charset === 'utf-16le' || charset === 'utf-16be') && ctLabel?.trim().toLowerCase() === 'utf-16') {
-      // "UTF-16" without a BOM is big-endian by RFC 2781.
-      charset = 'utf-16be'
-    }
+    return { charset, bomLength: 0 }
   }
-  return decodeWith(charset, body)
+  const ctLabel = contentTypeCharset(contentType)
+  const charset = ctLabel === undefined ? 'utf-8' : lookup(ctLabel, 'Content-Type charset parameter')
+  // "UTF-16" without a BOM is big-endian by RFC 2781.
+  if (charset === 'utf-16le' && ctLabel?.trim().toLowerCase() === 'utf-16') return { charset: 'utf-16be', bomLength: 0 }
+  return { charset, bomLength: 0 }
+}
+
+/**
+ * Decode an inbound XML body to a string without BOM. Throws PG_ERR_CXML_ENCODING for an
+ * unsupported charset label, a UTF-16 declaration on an 8-bit body, or invalid bytes.
+ */
+export function decodeXmlBody(body: Buffer, contentType?: string): string {
+  const { charset, bomLength } = xmlCharset(body, contentType)
+  return decodeWith(charset, body.subarray(bomLength))
 }

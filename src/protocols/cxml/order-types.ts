@@ -33,4 +33,6 @@ export interface OrderRequest {
   billTo?: Address
   comments?: string
   items: OrderItem[]
+  /** The URLs of its `<Attachment>` elements, in document order (`cid:` ones name a MIME part). */
+  attachments: string[]
 }

@@ -45,9 +45,17 @@ function address(party: XmlValue | undefined, where: string): Address | undefine
   }
 }
 
-/** Comments text without its Attachment references (attachments are not kept yet). */
+/** The header's Comments text; its Attachment elements are read apart (attachmentUrls). */
 function comments(header: XmlValue): string | undefined {
   return textOf(children(header, 'Comments')[0])
+}
+
+/** `<Comments><Attachment><URL>` of the header and of every ItemOut (the DTD puts Attachment only in Comments). */
+function attachmentUrls(header: XmlValue, items: readonly XmlValue[]): string[] {
+  return [header, ...items].flatMap((owner) => children(owner, 'Comments'))
+    .flatMap((c) => children(c, 'Attachment'))
+    .map((a) => textOf(children(a, 'URL')[0])?.trim())
+    .filter((url): url is string => url !== undefined && url !== '')
 }
 
 function lineNumber(node: XmlValue, where: string): number | undefined {
@@ -93,7 +101,8 @@ export function readOrderRequest(node: XmlValue): OrderRequest {
   const type = rawType.trim().toLowerCase() as OrderType
   if (!TYPES.includes(type)) throw invalid(`OrderRequestHeader type="${rawType}" is not valid; use "new", "update" or "delete".`)
   const total = optionalOne(header, 'Total', `${PATH}/OrderRequestHeader`)
-  const items = children(node, 'ItemOut').map(item)
+  const itemNodes = children(node, 'ItemOut')
+  const items = itemNodes.map(item)
   if (items.length === 0 && type !== 'delete') throw invalid(`The OrderRequest ${orderID} has no ItemOut; an order needs at least one line.`)
   return {
     kind: 'OrderRequest',
@@ -105,5 +114,6 @@ export function readOrderRequest(node: XmlValue): OrderRequest {
     billTo: address(children(header, 'BillTo')[0], `${PATH}/OrderRequestHeader/BillTo`),
     comments: comments(header),
     items,
+    attachments: attachmentUrls(header, itemNodes),
   }
 }

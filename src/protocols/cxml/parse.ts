@@ -4,6 +4,7 @@
  * → well-formedness and single cXML root (PG_ERR_CXML_MALFORMED) → envelope and singular
  * elements (PG_ERR_CXML_INVALID) → request type (PG_ERR_CXML_UNSUPPORTED).
  */
+import { isDeepStrictEqual } from 'node:util'
 import type { IdentitySource } from '../identity-source.ts'
 import { PunchgateError } from '../../errors/index.ts'
 import { decodeXmlBody } from './decode.ts'
@@ -82,7 +83,60 @@ function requiredAttr(root: XmlValue, name: string): string {
  * Response and Message documents are refused with PG_ERR_CXML_UNSUPPORTED.
  */
 export function parseCxmlRequest(body: Buffer, contentType?: string): CxmlRequestDocument {
-  const root = parseCxmlRoot(decodeXmlBody(body, contentType))
+  return documentFromRoot(parseCxmlRoot(decodeXmlBody(body, contentType)))
+}
+
+/**
+ * Bodies up to this many characters are parsed whole before authentication (a few milliseconds);
+ * a larger one is authenticated on its Header alone, which must end within this window.
+ */
+export const HEAD_WINDOW = 64 * 1024
+
+/** What authentication needs, read before the rest of the document is parsed. */
+export interface CxmlHead {
+  payloadID: string
+  header: CxmlHeader
+  /** Parses the whole document; refuses it if its Header differs from the one authenticated. */
+  complete(): CxmlRequestDocument
+}
+
+/**
+ * The first stage of a cXML request (docs/cxml.md, "Hostile input"): the work a sender can cause
+ * before its credential is checked is bounded by HEAD_WINDOW. The Header comes before the
+ * Request (cXML DTD), so a large document is read up to its `</Header>`, closed there, and parsed;
+ * the full parse runs only once the caller has authenticated that Header.
+ */
+export function readCxmlHead(body: Buffer, contentType?: string): CxmlHead {
+  const text = decodeXmlBody(body, contentType)
+  if (text.length <= HEAD_WINDOW) {
+    const doc = documentFromRoot(parseCxmlRoot(text))
+    return { payloadID: doc.envelope.payloadID, header: doc.envelope.header, complete: () => doc }
+  }
+  const end = text.indexOf(HEADER_END)
+  if (end < 0 || end + HEADER_END.length > HEAD_WINDOW) {
+    throw invalid(`The Header must come first and end within the first ${HEAD_WINDOW / 1024} KiB of a document; this one does not.`)
+  }
+  const root = parseCxmlRoot(`${text.slice(0, end + HEADER_END.length)}</cXML>`)
+  const payloadID = requiredAttr(root, 'payloadID').trim()
+  const header = readHeader(root)
+  return {
+    payloadID,
+    header,
+    complete() {
+      const doc = documentFromRoot(parseCxmlRoot(text))
+      // One parse decides: a Header that reads differently in the whole document (a parser
+      // differential) must not be the one that was authenticated.
+      if (doc.envelope.payloadID !== payloadID || !isDeepStrictEqual(doc.envelope.header, header)) {
+        throw invalid('The Header reads differently in the whole document than at its start; send one plain Header before the Request.')
+      }
+      return doc
+    },
+  }
+}
+
+const HEADER_END = '</Header>'
+
+function documentFromRoot(root: XmlValue): CxmlRequestDocument {
   const payloadID = requiredAttr(root, 'payloadID').trim()
   const timestamp = requiredAttr(root, 'timestamp')
 

@@ -5,6 +5,7 @@
  * ASCII-compatible encodings are handled as latin1 (one char per byte, lossless round trip);
  * UTF-16 bodies are handled as 16-bit code units for the same reason.
  */
+import { xmlCharset, type Charset } from './decode.ts'
 
 const MASK = '***'
 /** Elements whose content is a secret. Matched case-insensitively and with any namespace prefix. */
@@ -62,20 +63,27 @@ function redactText(text: string): string {
   return out + text.slice(last)
 }
 
-function utf16Order(raw: Buffer): 'le' | 'be' | undefined {
-  if ((raw[0] === 0xff && raw[1] === 0xfe) || (raw[0] === 0x3c && raw[1] === 0x00)) return 'le'
-  if ((raw[0] === 0xfe && raw[1] === 0xff) || (raw[0] === 0x00 && raw[1] === 0x3c)) return 'be'
-  return undefined
-}
+/** What the journal keeps of a body whose encoding the gateway cannot read (and so cannot mask). */
+export const UNREADABLE_BODY = Buffer.from('[body in a character encoding the gateway does not read: not kept]', 'utf8')
 
-/** A copy of `raw` with the content of every SharedSecret and CredentialMac replaced by `***`. */
-export function redactSecrets(raw: Buffer): Buffer {
-  const order = utf16Order(raw)
-  if (order === undefined) return Buffer.from(redactText(raw.toString('latin1')), 'latin1')
+/**
+ * A copy of `raw` with the content of every SharedSecret and CredentialMac replaced by `***`.
+ * The charset is decided exactly as the parser decides it (xmlCharset): a UTF-16 body named only
+ * in the Content-Type is masked as UTF-16 too. A body in a charset the parser refuses is not
+ * kept at all, since the masking could not read it either.
+ */
+export function redactSecrets(raw: Buffer, contentType?: string): Buffer {
+  let charset: Charset
+  try {
+    charset = xmlCharset(raw, contentType).charset
+  } catch {
+    return UNREADABLE_BODY
+  }
+  if (charset !== 'utf-16le' && charset !== 'utf-16be') return Buffer.from(redactText(raw.toString('latin1')), 'latin1')
   // UTF-16: work on whole code units; an odd trailing byte is carried over untouched.
   const even = Buffer.from(raw.subarray(0, raw.length - (raw.length % 2)))
-  if (order === 'be') even.swap16()
+  if (charset === 'utf-16be') even.swap16()
   const redacted = Buffer.from(redactText(even.toString('utf16le')), 'utf16le')
-  if (order === 'be') redacted.swap16()
+  if (charset === 'utf-16be') redacted.swap16()
   return Buffer.concat([redacted, raw.subarray(even.length)])
 }

@@ -114,6 +114,8 @@ export interface CartLine {
   manufacturerPartId?: string
   /** The round-trip key put in SupplierPartAuxiliaryID (identifies session and line). */
   auxiliaryId: string
+  /** ItemDetail/Extrinsic elements, name → text, in this order. */
+  extrinsics?: Record<string, string>
 }
 
 export interface PunchOutOrderMessageInput {

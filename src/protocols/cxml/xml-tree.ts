@@ -50,6 +50,59 @@ function refuseDeclarations(xml: string): void {
   }
 }
 
+/** cXML names are short and its elements carry a handful of attributes (docs/cxml.md, "Hostile input"). */
+export const MAX_NAME_LENGTH = 256
+export const MAX_ATTRIBUTES = 64
+
+const isNameEnd = (c: string): boolean => c === '>' || c === '/' || c === '=' || c === '"' || c === "'" || c <= ' '
+
+/** End of the construct starting at `at` (`<!--`, `<![CDATA[`, `<?`, `<!`), or -1 when it never ends. */
+function skipSpecial(xml: string, at: number): number {
+  const close = xml.startsWith('<!--', at) ? '-->' : xml.startsWith('<![CDATA[', at) ? ']]>' : xml[at + 1] === '?' ? '?>' : '>'
+  const end = xml.indexOf(close, at + 2)
+  return end < 0 ? -1 : end + close.length
+}
+
+/**
+ * One linear pass over the markup before any parser sees it: refuses a tag or attribute name
+ * longer than MAX_NAME_LENGTH and a tag with more than MAX_ATTRIBUTES attributes, which cost the
+ * parser time out of all proportion (50 000 attributes: a third of a second). Quoted values are
+ * skipped whole, so a `>` or `=` inside one neither ends the tag nor counts.
+ */
+function refuseOversizedMarkup(xml: string): void {
+  for (let i = xml.indexOf('<'); i >= 0 && i < xml.length; i = xml.indexOf('<', i)) {
+    const next = xml[i + 1]
+    if (next === '!' || next === '?') {
+      i = skipSpecial(xml, i)
+      if (i < 0) return
+      continue
+    }
+    let j = next === '/' ? i + 2 : i + 1
+    let attributes = 0
+    while (j < xml.length && xml[j] !== '>') {
+      const c = xml[j]!
+      if (c === '"' || c === "'") {
+        const close = xml.indexOf(c, j + 1)
+        if (close < 0) return
+        j = close + 1
+      } else if (isNameEnd(c)) {
+        if (c === '=' && ++attributes > MAX_ATTRIBUTES) {
+          throw malformed(`An element carries more than ${MAX_ATTRIBUTES} attributes; no cXML element has that many, so the document is refused.`)
+        }
+        j++
+      } else {
+        const start = j
+        while (j < xml.length && !isNameEnd(xml[j]!) && xml[j] !== '<') j++
+        if (j - start > MAX_NAME_LENGTH) {
+          throw malformed(`An element or attribute name is longer than ${MAX_NAME_LENGTH} characters; no cXML name is, so the document is refused.`)
+        }
+        if (xml[j] === '<') break
+      }
+    }
+    i = j
+  }
+}
+
 /** Translate a parser exception into a message for the sender, never the library's stack. */
 function parserFailure(error: unknown): PunchgateError {
   const text = error instanceof Error ? error.message : ''
@@ -76,6 +129,7 @@ export function parseCxmlRoot(xml: string): XmlElement {
   // XML 1.0 allows no C0 control character but tab, CR and LF (and NUL cannot be stored).
   const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.exec(xml)
   if (control) throw malformed(`The body contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}) at line ${xml.slice(0, control.index).split('\n').length}, which XML does not allow.`)
+  refuseOversizedMarkup(xml)
   const verdict = XMLValidator.validate(xml)
   if (verdict !== true) {
     // The validator's own message quotes document text — possibly a SharedSecret: name the kind only.

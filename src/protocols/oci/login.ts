@@ -76,17 +76,25 @@ function decodeComponent(raw: Buffer, decoder: TextDecoder): string {
   return decoder.decode(out.subarray(0, n))
 }
 
+/** One `name=value` pair of a form body, as raw bytes, with where its value lies in the body. */
+interface RawPair {
+  name: Buffer
+  value: Buffer
+  valueStart: number
+  valueEnd: number
+}
+
 /** Split a body at `&` and the first `=` of each pair, still as raw bytes. */
-function splitPairs(body: Buffer): Array<[Buffer, Buffer]> {
-  const pairs: Array<[Buffer, Buffer]> = []
+function splitPairs(body: Buffer): RawPair[] {
+  const pairs: RawPair[] = []
   let start = 0
   while (start <= body.length) {
     let end = body.indexOf(0x26, start)
     if (end === -1) end = body.length
-    const part = body.subarray(start, end)
-    if (part.length > 0) {
-      const eq = part.indexOf(0x3d)
-      pairs.push(eq === -1 ? [part, Buffer.alloc(0)] : [part.subarray(0, eq), part.subarray(eq + 1)])
+    if (end > start) {
+      const eq = body.indexOf(0x3d, start)
+      const valueStart = eq === -1 || eq > end ? end : eq + 1
+      pairs.push({ name: body.subarray(start, eq === -1 || eq > end ? end : eq), value: body.subarray(valueStart, end), valueStart, valueEnd: end })
     }
     start = end + 1
   }
@@ -118,44 +126,90 @@ function makeDecoder(label: string): TextDecoder {
   return decoder
 }
 
-function parseBody(body: Buffer, contentType: string | undefined): Array<[string, string]> {
+/**
+ * The decoder of a form body: the charset comes from Content-Type, else the HTML `_charset_`
+ * field, else UTF-8 — and an undeclared body that is not valid UTF-8 is read as windows-1252.
+ * The parser and the journal's masking (redactOciForm) both use it, so they read alike.
+ */
+function formDecoder(pairs: RawPair[], contentType: string | undefined): { decoder: TextDecoder; label?: string } {
   const mediaType = contentType?.split(';')[0]!.trim().toLowerCase()
   if (mediaType && mediaType !== 'application/x-www-form-urlencoded') {
     throw invalid(`The OCI body must be application/x-www-form-urlencoded, not ${shown(mediaType)}.`)
   }
-  const pairs = splitPairs(body)
   const latin1 = new TextDecoder('windows-1252')
-  // The charset comes from Content-Type, else the HTML `_charset_` field, else UTF-8.
   let label = charsetFromContentType(contentType)
   if (!label) {
-    const field = pairs.find(([name]) => decodeComponent(name, latin1).trim().toLowerCase() === '_charset_')
-    if (field) label = decodeComponent(field[1], latin1).trim() || undefined
+    const field = pairs.find(({ name }) => decodeComponent(name, latin1).trim().toLowerCase() === '_charset_')
+    if (field) label = decodeComponent(field.value, latin1).trim() || undefined
   }
-  const decode = (decoder: TextDecoder): Array<[string, string]> =>
-    pairs.map(([name, value]) => [decodeComponent(name, decoder), decodeComponent(value, decoder)])
-  if (label) {
-    try {
-      return decode(makeDecoder(label))
-    } catch (e) {
-      if (e instanceof PunchgateError) throw e
-      throw invalid(`The body is not valid ${shown(label)}.`, { charset: label })
-    }
-  }
+  if (label) return { decoder: makeDecoder(label), label }
+  const utf8 = makeDecoder('utf-8')
   try {
-    return decode(makeDecoder('utf-8'))
+    for (const { name, value } of pairs) {
+      decodeComponent(name, utf8)
+      decodeComponent(value, utf8)
+    }
+    return { decoder: utf8 }
   } catch {
     // Undeclared and not UTF-8: most likely a non-Unicode SAP system sending ISO-8859-1
     // (our reading, not from a cited source), so read it as windows-1252, the WHATWG
     // superset of ISO-8859-1, which never fails.
-    return decode(latin1)
+    return { decoder: latin1 }
   }
 }
+
+function parseBody(body: Buffer, contentType: string | undefined): Array<[string, string]> {
+  const pairs = splitPairs(body)
+  const { decoder, label } = formDecoder(pairs, contentType)
+  try {
+    return pairs.map(({ name, value }) => [decodeComponent(name, decoder), decodeComponent(value, decoder)])
+  } catch {
+    throw invalid(`The body is not valid ${shown(label ?? 'UTF-8')}.`, { charset: label })
+  }
+}
+
+/**
+ * A field name as the OCI call means it: trimmed, ASCII letters upper-cased. Only ASCII: full
+ * Unicode upper-casing turns `PAßWORD` and `PAſſWORD` into PASSWORD, a name no buyer system sends.
+ */
+export function ociFieldName(raw: string): string {
+  return raw.trim().replace(/[a-z]+/g, (m) => m.toUpperCase())
+}
+
+/** What the journal keeps of a form it cannot read the way the parser would. */
+const UNREADABLE_FORM = Buffer.from('[form in a character encoding the gateway does not read: not kept]', 'utf8')
+
+/**
+ * The form (body or query string bytes) with every PASSWORD value replaced by `***`, for the
+ * journal. Pairs, names and charset are read exactly as the parser reads them, so the value the
+ * parser takes as the password is the one masked — whole, line breaks included. A form the parser
+ * could not decode is not kept at all.
+ */
+export function redactOciForm(raw: Buffer, contentType?: string): Buffer {
+  const pairs = splitPairs(raw)
+  const parts: Buffer[] = []
+  let at = 0
+  try {
+    const { decoder } = formDecoder(pairs, contentType)
+    for (const pair of pairs) {
+      if (ociFieldName(decodeComponent(pair.name, decoder)) !== 'PASSWORD') continue
+      parts.push(raw.subarray(at, pair.valueStart), MASKED)
+      at = pair.valueEnd
+    }
+  } catch {
+    return UNREADABLE_FORM
+  }
+  parts.push(raw.subarray(at))
+  return Buffer.concat(parts)
+}
+
+const MASKED = Buffer.from('***')
 
 /** Upper-cased name → value; the first occurrence of a name wins within one source. */
 function collect(entries: Iterable<[string, string]>, into: Map<string, string>): Map<string, string> {
   const seen = new Set<string>()
   for (const [rawName, value] of entries) {
-    const name = rawName.trim().toUpperCase()
+    const name = ociFieldName(rawName)
     if (name === '' || FORBIDDEN_NAMES.has(name) || seen.has(name)) continue
     seen.add(name)
     into.set(name, value)
@@ -167,7 +221,7 @@ function collect(entries: Iterable<[string, string]>, into: Map<string, string>)
 function collectAll(entries: Iterable<[string, string]>, into: Map<string, string[]>): Map<string, string[]> {
   const fresh = new Map<string, string[]>()
   for (const [rawName, value] of entries) {
-    const name = rawName.trim().toUpperCase()
+    const name = ociFieldName(rawName)
     if (name === '' || FORBIDDEN_NAMES.has(name)) continue
     fresh.set(name, [...(fresh.get(name) ?? []), value])
   }
@@ -200,8 +254,9 @@ function parseFunction(raw: string | undefined): OciFunction | undefined {
  * form-encoded or not in its charset, DETAIL/VALIDATE without PRODUCTID, BACKGROUND_SEARCH
  * without SEARCHSTRING) and PG_ERR_OCI_FUNCTION_UNSUPPORTED (unknown FUNCTION).
  */
-export function parseOciLogin(query: Record<string, string | string[]>, body: Buffer | undefined, contentType?: string): OciLogin {
-  const fromQuery = [...queryEntries(query)]
+export function parseOciLogin(query: Record<string, string | string[]> | Buffer, body: Buffer | undefined, contentType?: string): OciLogin {
+  // A query given as bytes is read like a form body without a declared charset.
+  const fromQuery = Buffer.isBuffer(query) ? parseBody(query, undefined) : [...queryEntries(query)]
   const fromBody = body && body.length > 0 ? parseBody(body, contentType) : []
   const merged = collect(fromBody, collect(fromQuery, new Map()))
   const values = collectAll(fromBody, collectAll(fromQuery, new Map()))

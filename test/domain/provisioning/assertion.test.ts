@@ -4,7 +4,7 @@ import { SignJWT, decodeProtectedHeader, importPKCS8, type JWK } from 'jose'
 import { buildTestApp, usingPostgres } from '../../helpers/app.ts'
 import { setupRequest } from '../../helpers/fixtures.ts'
 import { DEFAULT_PERMISSIONS } from '../../../src/domain/provisioning/permissions.ts'
-import { PunchoutSession, SigningKey } from '../../../src/persistence/entities/index.ts'
+import { PunchoutSession } from '../../../src/persistence/entities/index.ts'
 import {
   AUDIENCE, CORPUS, api, assertionFor, buyerCustomer, corpusBody, corpusCustomer, jwks, punchout,
   shopLogin, usersOf, verifyLikeStorefront,
@@ -147,33 +147,36 @@ t.test('forged assertions are rejected by jose and by the gateway', async (t) =>
   const { header, payload, h, sig } = parts(genuine)
   const jwk = (await jwks(app)).keys.find((k) => k.kid === header.kid) as JWK
   const publicPem = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()
-  const stored = await app.db.orm.em.fork().findOneOrFail(SigningKey, { kid: header.kid })
+  const stored = await app.deps.keys.signingKey()
+  t.equal(stored.kid, header.kid)
   const privateKey = await importPKCS8(stored.privateKeyPem, 'ES256')
 
   const forgeries: Record<string, () => Promise<string> | string> = {
-    'alg none': () => `${b64({ alg: 'none', typ: 'JWT', kid: header.kid })}.${b64(payload)}.`,
-    'HS256 keyed with the public key (algorithm confusion)': () => {
+    'B9 jwt-alg-none': () => `${b64({ alg: 'none', typ: 'JWT', kid: header.kid })}.${b64(payload)}.`,
+    'B10 jwt-alg-confusion (HS256 keyed with the public key)': () => {
       const signingInput = `${b64({ alg: 'HS256', typ: 'JWT', kid: header.kid })}.${b64({ ...payload, jti: 'hs256-forged' })}`
       return `${signingInput}.${createHmac('sha256', publicPem).update(signingInput).digest('base64url')}`
     },
     'tampered payload (more permissions)': () =>
       `${h}.${b64({ ...payload, permissions: [...payload.permissions, 'order_on_account'] })}.${sig}`,
-    'wrong audience, genuinely signed': () =>
+    'B11 jwt-wrong-audience (genuinely signed for another storefront)': () =>
       new SignJWT({ ...payload, aud: 'another-storefront', jti: 'wrong-aud-forged' })
         .setProtectedHeader({ alg: 'ES256', kid: header.kid }).sign(privateKey),
-    'unknown kid': () =>
+    'B14 jwt-kid-unknown-or-jku (unknown kid)': () =>
       new SignJWT({ ...payload, jti: 'unknown-kid' }).setProtectedHeader({ alg: 'ES256', kid: 'not-a-gateway-key' }).sign(privateKey),
   }
   for (const [name, forge] of Object.entries(forgeries)) {
-    const token = await forge()
-    await t.rejects(verifyLikeStorefront(app, token), `${name}: jose rejects`)
-    const res = await shopLogin(app, token)
-    t.equal(res.statusCode, 401, `${name}: the gateway answers 401`)
-    t.match(res.headers['content-type'], /^text\/html/)
-    t.match(res.body, /identity assertion is not valid/)
+    await t.test(`${name}: rejected by jose and by the storefront login`, async (t) => {
+      const token = await forge()
+      await t.rejects(verifyLikeStorefront(app, token), 'jose rejects')
+      const res = await shopLogin(app, token)
+      t.equal(res.statusCode, 401, 'the gateway answers 401')
+      t.match(res.headers['content-type'], /^text\/html/)
+      t.match(res.body, /identity assertion is not valid/)
+    })
   }
   // The wrong-audience token is otherwise genuine: only its audience is wrong.
-  const other = await forgeries['wrong audience, genuinely signed']!()
+  const other = await forgeries['B11 jwt-wrong-audience (genuinely signed for another storefront)']!()
   await t.resolves(verifyLikeStorefront(app, other, 'another-storefront'))
   // And the genuine assertion was not consumed by any of the above.
   t.equal((await shopLogin(app, genuine)).statusCode, 303)
@@ -187,7 +190,7 @@ t.test('an expired assertion is rejected', async (t) => {
   t.equal((await shopLogin(app, token)).statusCode, 401)
 })
 
-t.test(`key rotation: new assertions use the new key, earlier ones still verify (${db})`, async (t) => {
+t.test(`B15 jwt-key-rotation: new assertions use the new key, earlier ones still verify (${db})`, async (t) => {
   const app = await buildTestApp(t)
   const { from } = await buyerCustomer(app)
   const before = await assertionFor(app, setupRequest({ from, extrinsics: person('rot') }))

@@ -36,6 +36,7 @@ t.test('a retention run told to stop leaves between two batches', async (t) => {
       return limit
     },
     purgeCarts: async () => (calls.push('carts'), 0),
+    purgeOutbox: async () => (calls.push('outbox'), 0),
     deleteSpentKeys: async () => (calls.push('keys'), 0),
   }
   const store: RetentionStore = { exclusively: (work) => work(batches) }

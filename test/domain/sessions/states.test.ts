@@ -13,6 +13,7 @@ const EXPECTED: Record<SessionTransition, Partial<Record<SessionStatus | 'new', 
   returnCart: { started: 'cart_returned', cart_returned: 'cart_returned' },
   answerInBackground: { provisioned: 'cart_returned' },
   order: { cart_returned: 'ordered', ordered: 'ordered' },
+  orderOnBehalf: { started: 'ordered' },
 }
 
 t.test('the transition table holds exactly the expected changes', async (t) => {

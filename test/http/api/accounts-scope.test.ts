@@ -138,7 +138,7 @@ t.test('a storefront token limited to customers reads and returns only their ses
   t.equal(ok.statusCode, 200)
 })
 
-t.test('another customer\'s session answers 404 whatever its state or the cart', async (t) => {
+t.test('E2 tenant-cross-cart: another customer\'s session answers 404 whatever its state or the cart', async (t) => {
   const { headers } = await tokenFor(app, 'storefront', [A])
   // Not started yet: its own customer's token would get 409; this one must not learn it exists.
   const answer = cxmlAnswer((await postCxml(app.app, setupRequest({ from: b.from, extrinsics: [['UniqueName', 'not-started']] }))).body)

@@ -46,7 +46,7 @@ t.test('GET /api/sessions/export', async (t) => {
     t.equal(none.body.split('\r\n').length, 2, 'the header row alone')
   })
 
-  t.test('CSV: a header row, RFC 4180 quoting, CRLF, formula cells neutralized', async (t) => {
+  t.test('C7 csv-formula-export: a header row, RFC 4180 quoting, CRLF, formula cells neutralized', async (t) => {
     const res = await exported({ format: 'csv' })
     t.equal(res.statusCode, 200)
     t.equal(res.headers['content-type'], 'text/csv; charset=utf-8')

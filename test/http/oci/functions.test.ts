@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { Test } from 'tap'
-import { BuyerUser, Cart, JournalEntry, PunchoutSession, SessionEvent } from '../../../src/persistence/entities/index.ts'
+import { randomUUID } from 'node:crypto'
+import { BuyerUser, Cart, ContractPrice, JournalEntry, PunchoutSession, SessionEvent } from '../../../src/persistence/entities/index.ts'
 import { forms, formInputs, ociItems } from '../../helpers/oci-form.ts'
 import { HOOK_URL, PERSON, enterShop, followStart, loginParams, ociGet, ociPost, ociTestApp } from './oci-helpers.ts'
 
@@ -16,7 +17,7 @@ async function backgroundAnswer(t: Test, res: { statusCode: number; headers: Rec
 }
 
 t.test('OCI FUNCTIONs', async (t) => {
-  const { app, db, customer } = await ociTestApp(t)
+  const { app, db, customer, clock } = await ociTestApp(t)
   const em = () => db.orm.em.fork()
   const sessionOf = async (requestFilter: Record<string, unknown>) => {
     const entry = await em().findOneOrFail(JournalEntry, { channel: 'oci', ...requestFilter }, { orderBy: { id: 'desc' } })
@@ -155,6 +156,16 @@ t.test('OCI FUNCTIONs', async (t) => {
     const { entry, session } = await sessionOf({ errorCode: 'PG_ERR_OCI_FUNCTION_UNSUPPORTED', customerId: customer.id })
     t.equal(entry.httpStatus, 406)
     t.equal(session, undefined)
+  })
+
+  t.test("VALIDATE prices by the gateway's clock: a contract price applies until its last day, then the list price", async (t) => {
+    const em0 = em()
+    em0.create(ContractPrice, { id: randomUUID(), customerId: customer.id, sku: 'PEN-BLU-12', unitPrice: '3.10', currency: 'EUR', validTo: '2026-11-24' })
+    await em0.flush()
+    const priceOn = async () => (await backgroundAnswer(t, await ociGet(app, loginParams({ FUNCTION: 'VALIDATE', PRODUCTID: 'PEN-BLU-12', QUANTITY: '1' }))))[0]!.fields.PRICE
+    t.equal(await priceOn(), '3.1', 'on 2026-11-23 (the test clock, not the machine clock)')
+    clock.advance(2 * 86_400)
+    t.equal(await priceOn(), '3.9', 'on 2026-11-25 the list price')
   })
 
   t.test('DETAIL without PRODUCTID is malformed', async (t) => {

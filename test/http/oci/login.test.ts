@@ -62,7 +62,7 @@ t.test('OCI login (catalog start call)', async (t) => {
     t.equal(claims.name, 'Hans Müller-Lüdenscheidt')
   })
 
-  t.test('wrong password: 401 page with a reference, nothing created, password nowhere (docs/oci.md, "The login call")', async (t) => {
+  t.test('B16 oci-bad-password: wrong password: 401 page with a reference, nothing created, password nowhere (docs/oci.md, "The login call")', async (t) => {
     const wrong = 'Wr0ng-Secret-4711'
     const usersBefore = await em().count(BuyerUser, {})
     const sessionsBefore = await em().count(PunchoutSession, {})
@@ -106,7 +106,7 @@ t.test('OCI login (catalog start call)', async (t) => {
   t.test('unknown USERNAME: 401 page, nothing created', async (t) => {
     const res = await ociGet(app, loginParams({ USERNAME: 'nobody' }))
     t.equal(res.statusCode, 401)
-    t.match(res.body, /No customer is set up for OCI user nobody/)
+    t.match(res.body, /The credential of OCI user nobody is not accepted/)
   })
 
   t.test('no person in the call (sap-oci profile, no SY-UNAME/USER_EMAIL): 400 page naming what is missing', async (t) => {
@@ -136,7 +136,7 @@ t.test('OCI login (catalog start call)', async (t) => {
     t.equal(failed.length, 3)
   })
 
-  t.test("another customer's allow-listed HOOK_URL is refused (docs/api.md, \"Return-URL allow-list\")", async (t) => {
+  t.test("E7 oci-hook-url-other-tenant: another customer's allow-listed HOOK_URL is refused (docs/api.md, \"Return-URL allow-list\")", async (t) => {
     const other = await createCustomer(app, { identityProfile: 'sap-oci', returnUrlHosts: ['srm.other-buyer.example.org'] })
     await addCredential(app, other.id, { protocol: 'oci', username: 'other-tech', password: 'other-password-1' })
     const res = await ociGet(app, loginParams({ HOOK_URL: 'https://srm.other-buyer.example.org/hook' }))

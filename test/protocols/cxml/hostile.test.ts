@@ -12,7 +12,7 @@ const setupOf = (xml: string | Buffer, contentType?: string): PunchOutSetupReque
 }
 const withDoctype = (subset: string, body = '<cXML payloadID="p" timestamp="t">&x;</cXML>') => `<?xml version="1.0"?>\n<!DOCTYPE cXML [\n${subset}\n]>\n${body}`
 
-t.test('entity declarations are refused before parsing', async (t) => {
+t.test('A1 xml-billion-laughs: entity declarations (the bomb, A3 and A4 external entities, parameter entities) are refused before parsing', async (t) => {
   const billionLaughs = withDoctype(
     ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`)].join('\n'),
     '<cXML payloadID="p" timestamp="t">&lol9;</cXML>',
@@ -29,7 +29,7 @@ t.test('entity declarations are refused before parsing', async (t) => {
   assertRefused(t, () => parse(withDoctype('<!ELEMENT cXML ANY>', '<cXML payloadID="p" timestamp="t"/>')), 'PG_ERR_CXML_ENTITY', /internal subset/, 'internal subset without entities')
 })
 
-t.test('the public DOCTYPE is accepted and never fetched', async (t) => {
+t.test('A5 xml-dtd-url-not-fetched: the public DOCTYPE is accepted and never fetched (parser)', async (t) => {
   // An unroutable SYSTEM URL: if anything fetched it, the parse would hang or fail.
   const doc = cxmlDoc().replace(/SYSTEM "[^"]*"/, 'SYSTEM "http://10.255.255.1/cXML.dtd"')
   t.equal(parse(doc).request.kind, 'PunchOutSetupRequest')
@@ -37,7 +37,7 @@ t.test('the public DOCTYPE is accepted and never fetched', async (t) => {
   t.equal(parse(noDoctype).request.kind, 'PunchOutSetupRequest')
 })
 
-t.test('prototype pollution through element names', async (t) => {
+t.test('A9 xml-proto-tags: prototype pollution through element names', async (t) => {
   for (const name of ['__proto__', 'constructor']) {
     const xml = cxmlDoc({ request: `<PunchOutSetupRequest operation="create"><BuyerCookie>c</BuyerCookie><${name}><polluted>yes</polluted></${name}></PunchOutSetupRequest>` })
     assertRefused(t, () => parse(xml), 'PG_ERR_CXML_MALFORMED', new RegExp(`"${name}" is not allowed`), `<${name}>`)
@@ -50,14 +50,14 @@ t.test('prototype pollution through element names', async (t) => {
   t.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false)
 })
 
-t.test('deep nesting is bounded', async (t) => {
+t.test('A13 xml-deep-nesting: deep nesting is bounded', async (t) => {
   const deep = cxmlDoc({ request: `<PunchOutSetupRequest operation="create"><BuyerCookie>c</BuyerCookie><Extrinsic name="x">${'<a>'.repeat(10_000)}${'</a>'.repeat(10_000)}</Extrinsic></PunchOutSetupRequest>` })
   const started = Date.now()
   assertRefused(t, () => parse(deep), 'PG_ERR_CXML_MALFORMED', /nested more than 64 levels/)
   t.ok(Date.now() - started < 2000, 'refused quickly')
 })
 
-t.test('malformed bodies', async (t) => {
+t.test('A10 xml-malformed: malformed bodies', async (t) => {
   const cases: Array<[string, string | Buffer, RegExp]> = [
     ['unclosed tag', cxmlDoc().replace('</BrowserFormPost>', ''), /not well-formed XML: an invalid, unclosed or mismatched tag at line \d+, column \d+/],
     ['two roots', `${cxmlDoc()}<cXML payloadID="q" timestamp="t"/>`, /exactly one root element/],
@@ -74,7 +74,7 @@ t.test('malformed bodies', async (t) => {
   for (const [name, body, message] of cases) assertRefused(t, () => parse(body), 'PG_ERR_CXML_MALFORMED', message, name)
 })
 
-t.test('comment and CDATA splits: the full text is the value', async (t) => {
+t.test('A11 xml-comment-split-identity: comment and CDATA splits: the full text is the value', async (t) => {
   const header = HEADER.replace('<Identity>buyer-anid</Identity></Credential></From>', '<Identity>acme<!---->-evil</Identity></Credential></From>')
     .replace('<Identity>buyer-anid</Identity><SharedSecret>s3cret</SharedSecret>', '<Identity>buy<![CDATA[er]]>1</Identity><SharedSecret>ab<!-- x -->cd<![CDATA[ef]]></SharedSecret>')
   const doc = parse(cxmlDoc({ header }))
@@ -86,7 +86,7 @@ t.test('comment and CDATA splits: the full text is the value', async (t) => {
   t.equal(url.buyerCookie, 'cookie')
 })
 
-t.test('duplicated singular elements are refused (no first-one-wins)', async (t) => {
+t.test('A12 xml-duplicate-sender: duplicated singular elements are refused (no first-one-wins)', async (t) => {
   const sender = /<Sender>[\s\S]*<\/Sender>/.exec(HEADER)![0]
   const cases: Array<[string, string, RegExp]> = [
     ['two Sender', cxmlDoc({ header: HEADER.replace(sender, sender + sender) }), /Header\/Sender appears twice; a cXML document has exactly one/],
@@ -107,14 +107,14 @@ t.test('duplicated singular elements are refused (no first-one-wins)', async (t)
   for (const [name, xml, message] of cases) assertRefused(t, () => parse(xml), 'PG_ERR_CXML_INVALID', message, name)
 })
 
-t.test('character references', async (t) => {
+t.test('A7 xml-numeric-ref-out-of-range: character references', async (t) => {
   const request = setupOf(cxmlDoc({ request: '<PunchOutSetupRequest operation="create"><BuyerCookie>c</BuyerCookie><Extrinsic name="Address">Line1&#xD;&#10;Line2 &#65;&#x42; &lt;&amp;&gt;</Extrinsic><Extrinsic name="Big">x&#9999999;y</Extrinsic></PunchOutSetupRequest>' }))
   t.equal(request.extrinsics[0]!.value, 'Line1\r\nLine2 AB <&>')
   t.equal(request.extrinsics[1]!.name, 'Big', 'out-of-range reference does not crash')
   t.notMatch(request.extrinsics[1]!.value, /\uFFFD{2}/, 'no garbage expansion')
 })
 
-t.test('encodings', async (t) => {
+t.test('A14 xml-wrong-encoding: encodings', async (t) => {
   const latin1Doc = (encoding: string | undefined, cookie: string) => {
     const decl = encoding === undefined ? '<?xml version="1.0"?>' : `<?xml version="1.0" encoding="${encoding}"?>`
     return cxmlDoc({ request: `<PunchOutSetupRequest operation="create"><BuyerCookie>${cookie}</BuyerCookie></PunchOutSetupRequest>` }).replace(/^<\?xml[^>]*\?>/, decl)

@@ -88,7 +88,7 @@ function rowsOf(result: ProductRow[] | ProductRow[][]): ProductRow[] {
 }
 
 /** The built-in catalog: the reference storefront's tables, every value bound as a parameter. */
-export function builtinCatalog(em: SqlEntityManager, now: () => Date = () => new Date()): CatalogAdapter {
+export function builtinCatalog(em: SqlEntityManager, now: () => Date): CatalogAdapter {
   const priced = (customerId: string) => [customerId, isoDay(now()), isoDay(now())]
   return {
     async product(customerId, sku) {

@@ -3,6 +3,7 @@ import { matchesSearch, searchWords } from '../../../domain/catalog/catalog.ts'
 import { html, page, raw, type RawHtml } from '../../../web/html.ts'
 import type { ShopCartLine, ShopKeptLine } from '../../../persistence/entities/index.ts'
 import type { PricedProduct, RestoredItem } from './catalog.ts'
+import { onBehalfActions, onBehalfBanner, preparedByNotice } from './on-behalf-pages.ts'
 
 const money = (amount: number, currency: string) => `${amount.toFixed(2)} ${currency}`
 
@@ -35,7 +36,7 @@ export function shopPage(view: SessionView, catalog: PricedProduct[], cart: { li
       : html`<div class="card" id="selected-product"><p>The product ${view.selectedSku} is not in this catalog.</p></div>`
   const words = search ? searchWords(search) : []
   const shown = words.length ? catalog.filter((p) => matchesSearch(p.product, words)) : catalog
-  const body = html`${banner}
+  const body = html`${onBehalfBanner(view)}${banner}${preparedByNotice(view)}
 <div class="card"><h1>Welcome, ${view.user?.name ?? view.user?.email ?? 'buyer'}</h1>
 <p class="muted">${view.customer.name} · punchout ${view.operation} · session ${view.id}</p>
 ${notice ? html`<p>${notice}</p>` : raw('')}</div>
@@ -47,7 +48,7 @@ ${shown.map((p) => productRow(p, noAdd, base, p.product.sku === view.selectedSku
 <div class="card" id="cart"><h2>Cart</h2>
 ${lines.length || kept.length ? html`<table><tr><th>SKU</th><th>Product</th><th>Qty</th><th>Amount</th></tr>${cartRows}${keptRows}
 <tr><th colspan="3">Total</th><th>${money(total, currency)}</th></tr></table>` : html`<p class="muted">The cart is empty.</p>`}
-${!readOnly && can('return_cart') ? html`<form method="post" action="${base}return"><p><button type="submit" id="return-cart">Return cart to procurement</button></p></form>` : raw('')}</div>`
+${view.onBehalf ? onBehalfActions(view, base, lines.length > 0) : !readOnly && can('return_cart') ? html`<form method="post" action="${base}return"><p><button type="submit" id="return-cart">Return cart to procurement</button></p></form>` : raw('')}</div>`
   return page('Punchgate demo storefront', body, { brand: 'Punchgate demo storefront' })
 }
 

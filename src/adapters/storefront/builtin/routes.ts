@@ -1,15 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { cartReturnSchema } from '../../../../schemas/api/cart.ts'
+import type { CartFinding } from '../../../domain/carts/cart-checks.ts'
 import { returnCart } from '../../../domain/carts/return-cart.ts'
 import type { Deps } from '../../../domain/deps.ts'
 import { consumeOnce, wasConsumed } from '../../../domain/federation/single-use.ts'
+import { SessionRefusal } from '../../../domain/sessions/refusal.ts'
 import { viewSession } from '../../../domain/sessions/view.ts'
 import { PunchgateError } from '../../../errors/index.ts'
 import { Product, PunchoutSession, type ShopKeptLine } from '../../../persistence/entities/index.ts'
 import type { WritePlan } from '../../../persistence/punchout-store.ts'
 import { contentSecurityPolicy } from '../../../web/html.ts'
 import { sendTransferReply, transferReply, type TransferReply } from '../../../web/transfer.ts'
+import { cartCheckPage } from './cart-check-page.ts'
 import { cartLines, keptLines, missingForReturn, pricedCatalog, removeKeptLine, restoreCart, setQuantity, toCartItems } from './catalog.ts'
+import { registerOnBehalfRoutes } from './on-behalf-routes.ts'
 import { sessionNotKeptPage, shopPage } from './pages.ts'
 import { ShopSessions } from './shop-session.ts'
 
@@ -50,6 +54,7 @@ export async function registerBuiltinStorefront(app: FastifyInstance, options: B
   const config = { surface: 'html' as const, journal: 'shop' as const }
   const schema = { hide: true }
   const pagePath = (handle: string) => `${prefix}/s/${handle}/`
+  await registerOnBehalfRoutes(app, { deps, pagePath, requireSession, sessionIdOf: (handle) => sessions.sessionIdOf(handle), sendPage, commitAnswer: options.commitAnswer })
 
   app.get('/login', { config, schema }, async (request, reply) => {
     const assertion = (request.query as Record<string, unknown>).assertion
@@ -158,12 +163,23 @@ export async function registerBuiltinStorefront(app: FastifyInstance, options: B
     if (!parsed.success) throw new PunchgateError('PG_ERR_CART_INVALID', 'The cart cannot be returned as it is; check the quantities.')
     request.journal!.body = Buffer.from(JSON.stringify(parsed.data))
     let answer: TransferReply | undefined
-    await returnCart(deps, sid, parsed.data.items, (returned) => {
-      answer = transferReply(request, returned.transfer)
-      return options.commitAnswer(request, reply, answer, returned.plan, { sessionId: sid, customerId: returned.session.customerId })
-    }, undefined, catalog[0]?.product.currency)
+    try {
+      await returnCart(deps, sid, parsed.data.items, (returned) => {
+        answer = transferReply(request, returned.transfer)
+        return options.commitAnswer(request, reply, answer, returned.plan, { sessionId: sid, customerId: returned.session.customerId })
+      }, undefined, catalog[0]?.product.currency)
+    } catch (err) {
+      if (err instanceof SessionRefusal && err.code === 'PG_ERR_CART_CHECK_FAILED') return blockedCart(request, reply, err, pagePath(request.params.handle), view.customer.id)
+      throw err
+    }
     return sendTransferReply(reply, answer!)
   })
+
+  /** A cart its checks block: a page naming the lines to fix; the refusal's timeline event is written with the journal row. */
+  function blockedCart(request: FastifyRequest, reply: FastifyReply, err: SessionRefusal, base: string, customerId: string) {
+    Object.assign(request.journal!, { customerId, outcome: 'refused', errorCode: err.code, plan: err.plan })
+    return sendPage(reply, 422, cartCheckPage(err.details!.findings as CartFinding[], base, request.id))
+  }
 
   /**
    * The handle's session did not come with this browser's key. Straight from the sign-in (a

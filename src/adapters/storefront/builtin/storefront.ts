@@ -9,9 +9,12 @@ export const BUILTIN_STOREFRONT_PREFIX = '/shop'
  * BUILTIN_STOREFRONT_PREFIX, signing buyers in at `<prefix>/login`, and answering the OCI
  * background FUNCTIONs from its own tables (`products`, `contract_prices`).
  */
-export function builtinStorefront(publicUrl: string): StorefrontAdapter {
+export function builtinStorefront(publicUrl: string, now: () => Date): StorefrontAdapter {
   return {
     loginUrl: `${publicUrl}${BUILTIN_STOREFRONT_PREFIX}/login`,
-    catalog: builtinCatalog,
+    // Contract prices are chosen by the gateway's clock (injected: tests move it), like every other date.
+    catalog: (em) => builtinCatalog(em, now),
+    // Its order store is the gateway's own `orders` table: nothing to deliver.
+    handOff: () => undefined,
   }
 }

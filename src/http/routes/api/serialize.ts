@@ -1,3 +1,5 @@
+import { onBehalfSettings } from '../../../domain/on-behalf/settings.ts'
+import { cartChecksSettings } from '../../../domain/provisioning/cart-rules.ts'
 import type { ApiToken, Credential, Customer } from '../../../persistence/entities/index.ts'
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null)
@@ -6,6 +8,9 @@ export const customerView = (c: Customer) => ({
   id: c.id, name: c.name, slug: c.slug, tier: c.tier, identityProfile: c.identityProfile, provisioning: c.provisioning,
   returnUrlHosts: c.returnUrlHosts, cartTransport: c.cartTransport, ociOptions: c.ociOptions,
   retentionDays: c.retentionDays, slaTier: c.slaTier, priceTolerance: Number(c.priceTolerance ?? 0), pricePolicy: c.pricePolicy ?? 'record',
+  onBehalf: onBehalfSettings(c),
+  orderStatusUrl: c.orderStatusUrl ?? null,
+  cartChecks: cartChecksSettings(c),
   createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
 })
 
