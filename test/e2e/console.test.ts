@@ -1,5 +1,5 @@
 import t from 'tap'
-import { openBrowser, skipWithoutChromium as skip, startDemoGateway } from '../helpers/browser.ts'
+import { openBrowser, skipDemoBrowserTest as skip, startDemoGateway } from '../helpers/browser.ts'
 
 /**
  * The support console in a real browser (docs/console.md): an agent signs in, finds the failed

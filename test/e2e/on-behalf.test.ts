@@ -1,5 +1,5 @@
 import t from 'tap'
-import { openBrowser, skipWithoutChromium as skip, startDemoGateway } from '../helpers/browser.ts'
+import { openBrowser, skipDemoBrowserTest as skip, startDemoGateway } from '../helpers/browser.ts'
 
 /**
  * Order on behalf in a real browser (docs/console.md, "Order on behalf"): a support agent signs

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
+import { CHROMIUM, skipDemoBrowserTest as skip } from '../helpers/browser.ts'
 import { stop, waitForBanner } from '../helpers/server.ts'
 
 /**
@@ -11,11 +12,7 @@ import { stop, waitForBanner } from '../helpers/server.ts'
  * return button pressed, and the demo procurement page showing the PunchOutOrderMessage; then the
  * printed OCI URL, which the README's quick start mentions and docs/oci.md "The login call" details.
  */
-const CHROMIUM = '/usr/bin/chromium'
 const ROOT = path.resolve(import.meta.dirname, '../..')
-
-// CI installs Chromium (.ci/run); a developer machine without it skips, saying so.
-const skip = existsSync(CHROMIUM) ? false : `browser test needs ${CHROMIUM} (apt-get install -y chromium)`
 
 t.test('npm start → curl → StartPage in a browser → storefront → cart returned to BrowserFormPost; then the printed OCI URL', { skip }, async (t) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'punchgate-e2e-'))

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { openBrowser, skipWithoutChromium as skip, startDemoGateway } from '../helpers/browser.ts'
+import { openBrowser, skipDemoBrowserTest as skip, startDemoGateway } from '../helpers/browser.ts'
 
 /**
  * Replay in a real browser (docs/console.md, "Replay and re-send"): an agent opens a buyer's

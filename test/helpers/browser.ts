@@ -18,6 +18,14 @@ const ARTIFACTS = path.join(ROOT, 'test/artifacts')
 // CI installs Chromium (.ci/run); a developer machine without it skips, saying so.
 export const skipWithoutChromium = existsSync(CHROMIUM) ? false : `browser test needs ${CHROMIUM} (apt-get install -y chromium)`
 
+/**
+ * A browser test on a spawned demo gateway runs once, in the embedded suite: the gateway it starts
+ * is embedded whichever database the suite uses, so the PostgreSQL suite would repeat it unchanged.
+ */
+export const skipDemoBrowserTest = process.env.TEST_DATABASE_URL
+  ? 'runs in the embedded suite: the demo gateway it starts is embedded whatever the suite'
+  : skipWithoutChromium
+
 export interface DemoGateway {
   base: string
   /** An admin API call with the banner's token; throws on a non-2xx answer. */
