@@ -39,7 +39,7 @@ export const ERRORS = {
   PG_ERR_API_FORBIDDEN: { http: 403, cxml: 403, expose: true, summary: 'The API token does not allow this.' },
   PG_ERR_API_VALIDATION: { http: 400, cxml: 400, expose: true, summary: 'The request body or parameters are invalid.' },
   PG_ERR_NOT_FOUND: { http: 404, cxml: 404, expose: true, summary: 'Not found.' },
-  PG_ERR_ORDER_CONFLICT: { http: 409, cxml: 409, expose: true, summary: 'The OrderRequest reuses an orderID already received under another payloadID without type="update" or "delete", or changes a cancelled order.' },
+  PG_ERR_ORDER_CONFLICT: { http: 409, cxml: 409, expose: true, summary: 'The OrderRequest reuses a payloadID for another order, reuses an orderID already received under another payloadID without type="update" or "delete", or changes a cancelled order.' },
   PG_ERR_ORDER_UNKNOWN: { http: 404, cxml: 404, expose: true, summary: 'The OrderRequest updates or deletes an orderID this supplier never received.' },
   PG_ERR_ON_BEHALF_OFF: { http: 403, cxml: 403, expose: true, summary: 'The customer does not allow agents to act on behalf of its buyers.' },
   PG_ERR_ON_BEHALF_EXPIRED: { http: 410, cxml: 410, expose: true, summary: "The time box of the agent's on-behalf session has ended." },

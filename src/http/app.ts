@@ -92,6 +92,7 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     frameworkErrors: (err, request, reply) => sendError(request, reply, toPunchgateError(err)),
   })
   app.addHook('onClose', () => db.close())
+  drainOnClose(app)
   try {
     const serverKey = loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir, inMemory: config.dataDir === MEMORY })
     const hasher = new SecretHasher(serverKey)
@@ -182,3 +183,22 @@ async function registerRoutes(app: FastifyInstance, ctx: RouteContext, demo: boo
   if (demo) await app.register(demoRoutes, { ...ctx, prefix: '/demo' })
   await app.register(registerConsole, { deps: ctx.deps, toError: toPunchgateError, prefix: '/console' })
 }
+
+/**
+ * On close (SIGTERM: a rolling deploy), requests in flight finish, and a keep-alive connection is
+ * closed as soon as it falls idle — not when Node's keep-alive timeout (72 s) would end it:
+ * Fastify closes the connections idle at that moment only, and the server's 'close' waits for all
+ * (docs/operations.md, "Stopping").
+ */
+function drainOnClose(app: FastifyInstance): void {
+  let timer: NodeJS.Timeout | undefined
+  app.addHook('preClose', (done) => {
+    timer = setInterval(() => app.server.closeIdleConnections(), 100).unref()
+    done()
+  })
+  app.addHook('onClose', (_instance, done) => {
+    clearInterval(timer)
+    done()
+  })
+}
+

@@ -14,6 +14,8 @@ export interface OrderOptions {
   type?: 'new' | 'update' | 'delete'
   secret?: string
   total?: string
+  /** The envelope's timestamp (default 2026-11-23T10:00:00-05:00). */
+  timestamp?: string
   lines?: OrderLineOptions[]
   /** URLs of `<Attachment>` elements in the header's Comments. */
   attachmentUrls?: string[]
@@ -24,7 +26,7 @@ export function orderRequest(o: OrderOptions): string {
   const lines = (o.lines ?? [{ sku: 'A-1', quantity: '2', unitPrice: '3.50' }]).map((l, i) => `<ItemOut quantity="${l.quantity}" lineNumber="${i + 1}"><ItemID><SupplierPartID>${esc(l.sku)}</SupplierPartID>${l.aux ? `<SupplierPartAuxiliaryID>${esc(l.aux)}</SupplierPartAuxiliaryID>` : ''}</ItemID>
 <ItemDetail><UnitPrice><Money currency="${l.currency ?? 'EUR'}">${l.unitPrice}</Money></UnitPrice><Description xml:lang="en">Item ${esc(l.sku)}</Description><UnitOfMeasure>EA</UnitOfMeasure><Classification domain="UNSPSC">44121700</Classification></ItemDetail></ItemOut>`).join('\n')
   return `<?xml version="1.0" encoding="UTF-8"?>
-<cXML payloadID="${esc(o.payloadID)}" timestamp="2026-11-23T10:00:00-05:00" xml:lang="en-US">
+<cXML payloadID="${esc(o.payloadID)}" timestamp="${esc(o.timestamp ?? '2026-11-23T10:00:00-05:00')}" xml:lang="en-US">
 <Header><From><Credential domain="NetworkID"><Identity>AN-BUYER-1</Identity></Credential></From><To><Credential domain="DUNS"><Identity>123456789</Identity></Credential></To>
 <Sender><Credential domain="NetworkID"><Identity>AN-BUYER-1</Identity><SharedSecret>${esc(o.secret ?? 's3cret-shared')}</SharedSecret></Credential><UserAgent>Test Procurement 1.0</UserAgent></Sender></Header>
 <Request deploymentMode="production"><OrderRequest><OrderRequestHeader orderID="${esc(o.orderID)}" orderDate="2026-11-23T10:00:00-05:00" type="${o.type ?? 'new'}">

@@ -35,7 +35,7 @@ t.test('OrderRequest intake', async (t) => {
   })
 
   t.test('B3 replay-payloadid-same-body: a repeated payloadID gets the same answer and creates no second order', async (t) => {
-    const res = await postCxml(app, orderRequest({ payloadID: 'po-1@buyer', orderID: 'PO-1' }))
+    const res = await postCxml(app, orderRequest({ payloadID: 'po-1@buyer', orderID: 'PO-1', total: '7.00', lines: [{ sku: 'A-1', quantity: '2', unitPrice: '3.5' }] }))
     t.equal(cxmlAnswer(res.body).code, 200)
     t.equal(await em().count(Order, { payloadId: 'po-1@buyer' }), 1)
     t.equal(await em().count(JournalEntry, { payloadId: 'po-1@buyer' }), 2, 'each request journaled')

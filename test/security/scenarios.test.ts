@@ -66,15 +66,19 @@ t.test('A8 xml-numeric-ref-flood: 1 MB of character references is answered, neve
   t.equal((await app.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
 })
 
-t.test('B5 replay-payloadid-different-body: a changed document under a known payloadID is answered as the original and changes nothing', async (t) => {
-  const first = await postCxml(app.app, orderRequest({ payloadID: 'po-b5@buyer', orderID: 'PO-B5', total: '7.00' }))
+t.test('B5 replay-payloadid-different-body: another order under a known payloadID is a 409 and changes nothing; the same order again is a repeat', async (t) => {
+  const order = (o: { total: string; timestamp?: string; lines?: Array<{ sku: string; quantity: string; unitPrice: string }> }) =>
+    postCxml(app.app, orderRequest({ payloadID: 'po-b5@buyer', orderID: 'PO-B5', ...o }))
+  const first = await order({ total: '7.00' })
   t.equal(cxmlAnswer(first.body).code, 200)
-  const changed = await postCxml(app.app, orderRequest({ payloadID: 'po-b5@buyer', orderID: 'PO-B5', total: '999.00', lines: [{ sku: 'A-1', quantity: '2', unitPrice: '499.50' }] }))
-  t.equal(changed.statusCode, first.statusCode)
-  t.same(cxmlAnswer(changed.body), cxmlAnswer(first.body), 'the stored answer, not a second decision')
+  const changed = await order({ total: '999.00', lines: [{ sku: 'A-1', quantity: '2', unitPrice: '499.50' }] })
+  t.equal(changed.statusCode, 409)
+  t.match(cxmlAnswer(changed.body), { code: 409, detail: /payloadID po-b5@buyer was already received with a different order \(orderID PO-B5\)[\s\S]*PG_ERR_ORDER_CONFLICT/ })
   const orders = await em().find(Order, { payloadId: 'po-b5@buyer' })
   t.equal(orders.length, 1)
   t.equal(orders[0]!.total, '7.0000', 'the original order is untouched')
+  const resent = await order({ total: '7.00', timestamp: '2026-11-23T11:00:00+00:00' })
+  t.same(cxmlAnswer(resent.body), cxmlAnswer(first.body), 'the same order with a new timestamp gets the stored answer')
 })
 
 t.test('B14 jwt-kid-unknown-or-jku: an assertion naming its own key by jku/x5u is refused, and the URL is never fetched', async (t) => {

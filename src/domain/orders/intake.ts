@@ -11,6 +11,7 @@ import { statusesAllowing } from '../sessions/states.ts'
 import { attachmentRows, checkReferences, type ReceivedAttachment } from './attachments.ts'
 import { cartDifferences, linkedSessionId } from './differences.ts'
 import { handOffWrites } from './hand-off.ts'
+import { checkRepeat, orderFingerprint } from './fingerprint.ts'
 import { checkOrderPrices, priceDate, refuseOnMismatch, type OrderPriceCheck } from './price-check.ts'
 
 export interface OrderInput {
@@ -63,7 +64,11 @@ export async function decideOrder(deps: Deps, input: OrderInput): Promise<OrderO
     deps.store.orderContext({ customerId: customer.id, payloadId: input.payloadId, orderId: request.orderID, ...(linked ? { sessionId: linked } : {}) }),
     cancels ? undefined : deps.prices.forCustomer(customer.id, lines.map((l) => l.sku)),
   ])
-  if (ctx.samePayload) return { order: ctx.samePayload, repeat: true, plan: {} }
+  const fingerprint = orderFingerprint(request, parts)
+  if (ctx.samePayload) {
+    checkRepeat(ctx.samePayload, fingerprint)
+    return { order: ctx.samePayload, repeat: true, plan: {} }
+  }
   const supersede = checkSequence(request, ctx)
   const now = deps.now()
   const priceCheck = book ? checkOrderPrices(book, lines, priceDate(request.orderDate, now), customer) : null
@@ -88,6 +93,7 @@ export async function decideOrder(deps: Deps, input: OrderInput): Promise<OrderO
     cartId: ctx.cart?.id ?? null,
     differences,
     priceCheck,
+    fingerprint,
     createdAt: now,
   }
   return { order, repeat: false, plan: { newOrder: { row: order, lines, attachments: attachmentRows(id, parts), ...(supersede ? { supersede } : {}) }, ...sessionWrites(ctx, order, priceCheck, now), ...handOffWrites(deps, order, lines, customer, ctx.session) } }

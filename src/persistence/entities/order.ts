@@ -38,6 +38,8 @@ export class Order {
   priceCheck?: unknown
   /** The agent who placed it on the buyer's behalf (docs/api.md, "Order on behalf"); null for an OrderRequest. */
   onBehalfAgent?: string | null
+  /** SHA-256 of what the OrderRequest says (src/domain/orders/fingerprint.ts): a repeat of its payloadID must say the same. */
+  fingerprint?: string | null
   createdAt!: Date
 }
 
@@ -71,6 +73,7 @@ export const OrderSchema = new EntitySchema<Order>({
     differences: { type: 'json' },
     priceCheck: { type: 'json', nullable: true },
     onBehalfAgent: { type: 'string', length: 200, nullable: true },
+    fingerprint: { type: 'string', length: 64, nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
   },
 })

@@ -13,6 +13,7 @@ import { Migration20261130001200_outbox } from './Migration20261130001200_outbox
 import { Migration20261130001300_session_replay } from './Migration20261130001300_session_replay.ts'
 import { Migration20261130001400_on_behalf } from './Migration20261130001400_on_behalf.ts'
 import { Migration20261130001600_outbox_retention } from './Migration20261130001600_outbox_retention.ts'
+import { Migration20261130001700_order_fingerprint } from './Migration20261130001700_order_fingerprint.ts'
 
 /**
  * Migrations are listed here, not discovered: the project is ESM and runs TypeScript directly.
@@ -33,4 +34,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130001300_session_replay', class: Migration20261130001300_session_replay },
   { name: 'Migration20261130001400_on_behalf', class: Migration20261130001400_on_behalf },
   { name: 'Migration20261130001600_outbox_retention', class: Migration20261130001600_outbox_retention },
+  { name: 'Migration20261130001700_order_fingerprint', class: Migration20261130001700_order_fingerprint },
 ]
