@@ -42,6 +42,13 @@ declare module 'fastify' {
 }
 
 const MAX_STORED_RESPONSE = 256 * 1024
+/**
+ * A request tied to no customer (an unknown credential, a document too broken to name one) keeps
+ * only its first 64 KiB: a stranger cannot fill the journal — nor, on the embedded database, hold
+ * the event loop writing megabytes — while support still sees what arrived. `requestSize` keeps
+ * the size received (docs/operations.md, "Logs and the journal").
+ */
+const MAX_STORED_STRANGER_BODY = 64 * 1024
 
 /**
  * Every answered protocol request is journaled — refusals and malformed documents too — and the
@@ -137,7 +144,7 @@ function journalRow(request: FastifyRequest, reply: FastifyReply, record: Journa
     outcome: record.outcome ?? (status < 400 ? 'ok' : status >= 500 ? 'error' : 'refused'),
     errorCode: record.errorCode ?? null,
     contentType: (record.contentType ?? request.headers['content-type'])?.slice(0, 200) ?? null,
-    requestBody: body ?? null,
+    requestBody: body && record.customerId == null && body.length > MAX_STORED_STRANGER_BODY ? body.subarray(0, MAX_STORED_STRANGER_BODY) : body ?? null,
     requestSize: rawLength,
     responseContentType: answer.contentType?.slice(0, 200) || null,
     responseBody: response && response.length > MAX_STORED_RESPONSE ? response.slice(0, MAX_STORED_RESPONSE) : response,

@@ -37,6 +37,9 @@ t.test('F2 cart-100k-lines (before authentication): a 3.8 MB document from an un
   t.match(answer.detail, /PG_ERR_AUTH_BAD_SECRET/)
   const row = await em().findOneOrFail(JournalEntry, { payloadId: 'large-unknown@hostile' })
   t.equal(row.outcome, 'refused')
+  t.ok(row.requestSize > 3_000_000, 'the size received is recorded')
+  t.equal(row.requestBody!.length, 64 * 1024, 'a stranger\'s document is journaled to its first 64 KiB only')
+  t.match(Buffer.from(row.requestBody!).toString('utf8'), /^<\?xml[\s\S]*<Identity>/, 'the part support reads: who claimed to send it')
 })
 
 t.test('F2 cart-100k-lines (before authentication): a large document whose Header does not end in the first 64 KiB is refused', async (t) => {
