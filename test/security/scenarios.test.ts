@@ -2,6 +2,7 @@ import t from 'tap'
 import { createSigner } from 'fast-jwt'
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
+import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { JournalEntry, Order, PunchoutSession } from '../../src/persistence/entities/index.ts'
 import { buildTestApp, PUBLIC_URL } from '../helpers/app.ts'
@@ -152,4 +153,36 @@ t.test('H3 error-bodies: no stack trace, SQL, file path or library version in an
     t.notMatch(res.body, /\bselect\b[^<]{0,200}\bfrom\b|\binsert into\b|\bSQLSTATE\b/i, 'no SQL')
     t.notMatch(res.body, /(fastify|node|pglite|mikro-?orm|postgres(ql)?|fast-xml-parser)[ @/]v?\d+\.\d+/i, 'no library version')
   }
+})
+
+t.test('F1 body-too-large: an oversized body is journaled without it; a Content-Length smaller than the body is read as announced', async (t) => {
+  const big = await app.app.inject({ method: 'POST', url: '/punchout/cxml', headers: { 'content-type': 'text/xml' }, payload: `<cXML payloadID="f1-big@hostile">${'x'.repeat(5 * 1024 * 1024)}</cXML>` })
+  t.equal(big.statusCode, 413)
+  const [bigRow] = await em().find(JournalEntry, { httpStatus: 413, path: '/punchout/cxml' }, { orderBy: { id: 'desc' }, limit: 1 })
+  t.ok(bigRow, 'journaled')
+  t.ok(!bigRow!.requestBody || bigRow!.requestBody.length <= 64 * 1024, 'no body beyond the limit is stored')
+
+  const address = await app.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = new URL(address)
+  const document = setupRequest({ payloadID: 'f1-lying-length@hostile' })
+  const announced = 200
+  const answers = await new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      socket.write(`POST /punchout/cxml HTTP/1.1\r\nHost: gateway.test\r\nContent-Type: text/xml\r\nContent-Length: ${announced}\r\n\r\n`)
+      socket.write(document)
+    })
+    let received = ''
+    socket.on('data', (chunk) => (received += String(chunk)))
+    socket.on('end', () => resolve(received))
+    socket.on('error', reject)
+  })
+  // The bytes past the announced length are no HTTP request: the connection is answered 400 and closed.
+  t.match(answers, /^HTTP\/1\.1 400 /)
+  t.notMatch(answers, /HTTP\/1\.1 [25]\d\d /, 'never a 200 nor a 5xx')
+  const rows = await em().find(JournalEntry, { path: '/punchout/cxml', payloadId: null, requestSize: announced })
+  t.equal(rows.length, 1, 'the announced bytes are journaled as one (truncated, malformed) request')
+  t.match(rows[0], { outcome: 'malformed', httpStatus: 400 })
+  t.equal(rows[0]!.requestBody!.length, announced, 'no byte beyond the announced length is stored')
+  t.notOk(await em().count(PunchoutSession, { payloadId: 'f1-lying-length@hostile' }), 'nothing persisted')
+  t.equal((await app.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
 })
