@@ -85,6 +85,20 @@ t.test('order on behalf', async (t) => {
     t.equal((await audits(b.customer.id))[0]!.reason, 'Buyer cannot find the gloves')
   })
 
+  t.test('a live replay of the buyer\'s punchout leaves the prepared cart for the buyer\'s own next one', async (t) => {
+    const b = await buyer()
+    const agent = await agentShop(b.userId)
+    await agent.post('cart', 'sku=GLV-NIT-L&quantity=1')
+    t.equal((await agent.post('on-behalf/prepare')).statusCode, 303)
+    const replay = await call(app, 'POST', `/api/sessions/${b.sid}/replay`, support.headers, { mode: 'live', reason: 'reproduce the buyer\'s punchout' })
+    t.equal(replay.statusCode, 201, replay.body)
+    t.notOk((await em().findOneOrFail(PreparedCart, { userId: b.userId })).consumedAt, 'not restored into the replay')
+    t.notOk((await events(replay.json().sessionId)).includes('cart.prepared_restored'))
+    const unique = (await em().findOneOrFail(BuyerUser, { id: b.userId })).uniqueName
+    const next = await startedSession(app.app, { from: b.from, extrinsics: [['UniqueName', unique], ['UserEmail', `${unique}@buyer.example.com`]] })
+    t.equal((await em().findOneOrFail(PreparedCart, { userId: b.userId })).consumedBySessionId, next.sid, 'the buyer gets it')
+  })
+
   t.test('an OCI login restores the prepared cart too', async (t) => {
     const customer = await createCustomer(app.app, { identityProfile: 'sap-oci' })
     const username = `SRM-${customer.slug}`
