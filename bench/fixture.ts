@@ -69,8 +69,8 @@ export const newBuyer = (run: string, n: number): Buyer => ({
   uniqueName: `bench.${run}.${n}`, email: `bench.${run}.${n}@buyer.example.com`, firstName: 'Bench', lastName: `User ${n}`,
 })
 
-/** A PunchOutSetupRequest shaped like a buyer network's (DOCTYPE, From/To/Sender, Extrinsics, Contact), ~1.6 kB. */
-export function setupBody(fx: Fixture, buyer: Buyer, payloadId = 'bench-setup@buyer.example.com'): string {
+/** The XML declaration, DOCTYPE and cXML Header (From, To, Sender with the secret) of a bench document. */
+function envelope(fx: Fixture, payloadId: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd">
 <cXML payloadID="${payloadId}" timestamp="2026-11-23T10:00:00-05:00" xml:lang="en-US">
@@ -78,7 +78,12 @@ export function setupBody(fx: Fixture, buyer: Buyer, payloadId = 'bench-setup@bu
 <From><Credential domain="${fx.cxml.domain}"><Identity>${fx.cxml.identity}</Identity></Credential></From>
 <To><Credential domain="DUNS"><Identity>123456789</Identity></Credential></To>
 <Sender><Credential domain="${fx.cxml.domain}"><Identity>${fx.cxml.identity}</Identity><SharedSecret>${fx.cxml.sharedSecret}</SharedSecret></Credential><UserAgent>Bench Procurement 1.0</UserAgent></Sender>
-</Header>
+</Header>`
+}
+
+/** A PunchOutSetupRequest shaped like a buyer network's (DOCTYPE, From/To/Sender, Extrinsics, Contact), ~1.6 kB. */
+export function setupBody(fx: Fixture, buyer: Buyer, payloadId = 'bench-setup@buyer.example.com'): string {
+  return `${envelope(fx, payloadId)}
 <Request deploymentMode="production">
 <PunchOutSetupRequest operation="create">
 <BuyerCookie>bench-cookie-0123456789abcdef</BuyerCookie>
@@ -108,14 +113,7 @@ export function orderBody(fx: Fixture, id: string): string {
 <ItemDetail><UnitPrice><Money currency="EUR">${(9.95 + i).toFixed(2)}</Money></UnitPrice><Description xml:lang="en">Bench product ${i + 1}</Description><UnitOfMeasure>BX</UnitOfMeasure><Classification domain="UNSPSC">46181504</Classification></ItemDetail>
 </ItemOut>`).join('\n')
   const total = Array.from({ length: 5 }, (_, i) => (i + 1) * (9.95 + i)).reduce((a, b) => a + b, 0).toFixed(2)
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd">
-<cXML payloadID="${id}@buyer.example.com" timestamp="2026-11-23T10:00:00-05:00" xml:lang="en-US">
-<Header>
-<From><Credential domain="${fx.cxml.domain}"><Identity>${fx.cxml.identity}</Identity></Credential></From>
-<To><Credential domain="DUNS"><Identity>123456789</Identity></Credential></To>
-<Sender><Credential domain="${fx.cxml.domain}"><Identity>${fx.cxml.identity}</Identity><SharedSecret>${fx.cxml.sharedSecret}</SharedSecret></Credential><UserAgent>Bench Procurement 1.0</UserAgent></Sender>
-</Header>
+  return `${envelope(fx, `${id}@buyer.example.com`)}
 <Request deploymentMode="production">
 <OrderRequest>
 <OrderRequestHeader orderID="PO-${id}" orderDate="2026-11-23T10:00:00-05:00" type="new">
