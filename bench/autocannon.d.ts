@@ -18,6 +18,8 @@ declare module 'autocannon' {
       connections?: number
       duration?: number
       amount?: number
+      /** Requests per second across all connections (autocannon's -R). */
+      overallRate?: number
       timeout?: number
       method?: string
       headers?: Record<string, string>
@@ -30,6 +32,7 @@ declare module 'autocannon' {
       timeouts: number
       non2xx: number
       resets: number
+      latency: { p50: number; p99: number; max: number }
       statusCodeStats: Record<string, { count: number }>
       '1xx': number
       '2xx': number

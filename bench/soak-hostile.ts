@@ -20,6 +20,7 @@ import type { BenchDatabase } from './database.ts'
 import { KNOWN_BUYER, cartBody, ociPath, orderBody, setupBody, startTokenOf } from './fixture.ts'
 import type { Harness } from './harness.ts'
 import { hostileInputs } from './hostile.ts'
+import { MAX_CART_LINES, largeTraffic } from './large.ts'
 import { settle } from './processes.ts'
 import { machineInfo, printComplaints, printHeader, writeResults } from './report.ts'
 import type { Options } from './run.ts'
@@ -201,14 +202,17 @@ export async function runHostileSoak({ db, ctx }: Harness, o: Options): Promise<
   const machine = machineInfo(db.label)
   const hostile = hostileInputs(CXML_LIMIT)
   printHeader(machine, `hostile soak: ${o.soakSeconds} s; good traffic on ${o.connections} connections (${GOOD_MIX.join(', ')}), `
-    + `${hostile.length} hostile inputs in turn, ${HOSTILE_CONNECTIONS * 2} of each on ${HOSTILE_CONNECTIONS}; lag every 5 s, RSS every 15 s`)
+    + `${hostile.length} hostile inputs in turn, ${HOSTILE_CONNECTIONS * 2} of each on ${HOSTILE_CONNECTIONS}; the largest order (~${CXML_LIMIT / 1024 / 1024} MiB) `
+    + `and cart (${MAX_CART_LINES} lines) in turn, one a second; lag every 5 s, RSS every 15 s`)
   const tally = new Tally()
   const since = new Date()
   const t0 = Date.now()
   const rss = sampleRssEvery(ctx.gateway.pid, t0)
   const lag = scrapeLag(ctx.gateway.url, t0)
   const health = probeHealth(ctx.gateway.url)
-  const [good, bad] = await Promise.all([goodTraffic(ctx, tally, o.soakSeconds, o.connections), hostileTraffic(ctx, tally, o.soakSeconds)])
+  const [good, bad, large] = await Promise.all([
+    goodTraffic(ctx, tally, o.soakSeconds, o.connections), hostileTraffic(ctx, tally, o.soakSeconds), largeTraffic(ctx, tally, o.soakSeconds, CXML_LIMIT),
+  ])
   rss.stop()
   lag.stop()
   health.stop()
@@ -223,7 +227,8 @@ export async function runHostileSoak({ db, ctx }: Harness, o: Options): Promise<
   for (const [kind, statuses] of [...tally.statuses].sort()) console.log(`  ${kind.padEnd(60)} ${[...statuses].sort().map(([s, n]) => `${s}×${n}`).join(' ')}`)
   const serverErrors = tally.serverErrors()
   console.log(`\n5xx answers: ${serverErrors.length ? serverErrors.map(([k, n]) => `${k}: ${n}`).join(', ') : 'none'}`)
-  console.log(`connection errors / timeouts: good ${good.errors} / ${good.timeouts}, hostile ${bad.errors} / ${bad.timeouts}`)
+  console.log(`connection errors / timeouts: good ${good.errors} / ${good.timeouts}, hostile ${bad.errors} / ${bad.timeouts}, largest ${large.errors} / ${large.timeouts}`)
+  console.log(`small requests' latency (the good mix, while the largest documents run): p50 ${ms(good.latency.p50)}, p99 ${ms(good.latency.p99)}, max ${ms(good.latency.max)}`)
 
   const windows = lag.windows.filter((w) => Number.isFinite(w.max))
   const lagSummary = windows.length
@@ -252,7 +257,8 @@ export async function runHostileSoak({ db, ctx }: Harness, o: Options): Promise<
   const file = writeResults(`soak-hostile-${db.kind}`, {
     ...machine, options: o,
     statuses: Object.fromEntries([...tally.statuses].map(([k, s]) => [k, Object.fromEntries(s)])),
-    serverErrors, connectionErrors: { good: good.errors, hostile: bad.errors }, timeouts: { good: good.timeouts, hostile: bad.timeouts },
+    serverErrors, connectionErrors: { good: good.errors, hostile: bad.errors, large: large.errors }, timeouts: { good: good.timeouts, hostile: bad.timeouts, large: large.timeouts },
+    smallRequestsMs: good.latency,
     eventLoopLagMs: { summary: lagSummary, windows }, healthzMs: { p50: quantile(h, 0.5), p99: quantile(h, 0.99), max: Math.max(...h) },
     rss: { samples: rss.samples, stable, trend },
     journal: { answered: Object.fromEntries(tally.answeredByChannel), journaled: Object.fromEntries(journal.byChannel), missing, lostPayloadIds: lost.slice(0, 100) },

@@ -27,6 +27,8 @@ export const customerSchema = z.object({
   onBehalf: z.object({ allowed: z.boolean(), maxMinutes: z.number().int() }),
   /** Where the supplier's ConfirmationRequest and ShipNoticeRequest go; null: none are sent. */
   orderStatusUrl: z.string().nullable(),
+  /** Whether an order-status secret is set (docs/api.md, "Order status"); the secret itself is never shown. */
+  hasOrderStatusSecret: z.boolean(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 })

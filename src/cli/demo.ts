@@ -38,7 +38,7 @@ export async function seedDemo(deps: Deps, em: SqlEntityManager): Promise<DemoCu
   await seedProducts(em)
   const host = new URL(deps.config.publicUrl).host
   let customer = await em.findOne(Customer, { slug: 'acme-demo' })
-  customer ??= await createCustomer(em, ACTOR, customerInputSchema.parse({
+  customer ??= await createCustomer(em, deps.sealer, ACTOR, customerInputSchema.parse({
     name: 'Acme Corp (demo)', slug: 'acme-demo', tier: 'gold', identityProfile: DEMO_PROFILE, returnUrlHosts: [host],
   }), deps.now())
   await seedContractPrices(em, customer.id)

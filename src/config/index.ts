@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 
 /**
@@ -29,6 +30,7 @@ const envSchema = z.object({
   STOREFRONT_AUDIENCE: optionalString,
   TRUST_PROXY: optionalString,
   CXML_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  CXML_PARSE_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   RETENTION_DEFAULT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_INTERVAL_SECONDS: z.coerce
@@ -78,6 +80,8 @@ export interface Config {
   storefrontAudience: string
   trustProxy?: string
   cxmlBodyLimit: number
+  /** Worker threads that parse cXML documents over 64 KiB; 0 parses them on the event loop. */
+  cxmlParseWorkers: number
   /** Seconds a request (headers and body) may take to arrive before its connection is closed. */
   requestTimeoutSeconds: number
   /** Days raw payloads are kept for journal entries without a customer (customers set their own). */
@@ -143,6 +147,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storefrontAudience: e.STOREFRONT_AUDIENCE ?? 'punchgate-storefront',
     trustProxy: e.TRUST_PROXY,
     cxmlBodyLimit: e.CXML_BODY_LIMIT_BYTES,
+    // One core stays with the event loop; beyond four, large documents are rarely that many at once.
+    cxmlParseWorkers: e.CXML_PARSE_WORKERS ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
     requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
     retentionDefaultDays: e.RETENTION_DEFAULT_DAYS,
     retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,

@@ -8,6 +8,7 @@ import { PunchgateError } from '../errors/index.ts'
 import type { RawHtml } from '../web/html.ts'
 import { consolePage, type NavItem, type PageContext } from './layout.ts'
 import type { ConsoleCookie, ConsoleSessions } from './security.ts'
+import type { SignInThrottle } from './throttle.ts'
 
 /** What the console's hooks learn about a request before its route runs (plugin.ts). */
 export interface ConsoleState {
@@ -33,6 +34,8 @@ declare module 'fastify' {
 export interface ConsoleKit {
   deps: Deps
   sessions: ConsoleSessions
+  /** Failed sign-ins, per e-mail and address. */
+  throttle: SignInThrottle
 }
 
 export const stateOf = (request: FastifyRequest): ConsoleState => request.consoleState!

@@ -16,12 +16,15 @@ import { roleRoutes } from './routes/roles.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { userRoutes } from './routes/users.ts'
 import { ConsoleSessions, sameOriginPost, secureHeaders } from './security.ts'
+import type { SignInThrottle } from './throttle.ts'
 
 /** What the console needs from the gateway that mounts it (src/http/app.ts). */
 export interface ConsoleOptions {
   deps: Deps
   /** The gateway's one mapping of anything thrown to a PunchgateError (src/http/error-mapper.ts). */
   toError(err: unknown): PunchgateError
+  /** Where failed sign-ins are counted: in Redis with REDIS_URL (shared by the replicas), else in this process. */
+  signInThrottle: SignInThrottle
 }
 
 /**
@@ -32,7 +35,7 @@ export interface ConsoleOptions {
  */
 export async function registerConsole(app: FastifyInstance, options: ConsoleOptions): Promise<void> {
   const { deps } = options
-  const kit: ConsoleKit = { deps, sessions: new ConsoleSessions(deps.hasher, deps.config.publicUrl.startsWith('https:')) }
+  const kit: ConsoleKit = { deps, sessions: new ConsoleSessions(deps.hasher, deps.config.publicUrl.startsWith('https:')), throttle: options.signInThrottle }
   const publicOrigin = new URL(deps.config.publicUrl).origin
 
   app.addHook('onRequest', async (request, reply) => {
@@ -92,6 +95,7 @@ const TITLES: Partial<Record<number, string>> = {
   403: 'Not allowed',
   404: 'Not found',
   409: 'Not changed',
+  503: 'Not available right now',
 }
 
 /** A refusal as a console page: title, message, code, reference, and the way back. */

@@ -3,13 +3,15 @@ import type { PunchoutStore } from '../persistence/punchout-store.ts'
 import type { AssertionSigner } from './federation/assertion.ts'
 import type { PriceBooks } from './pricing/store.ts'
 import type { KeyRing } from './federation/key-ring.ts'
-import type { SecretHasher } from './security/secrets.ts'
+import type { KeySealer, SecretHasher } from './security/secrets.ts'
 import type { StorefrontAdapter } from './storefront/storefront.ts'
 
 /** What the domain needs from its surroundings; built once in buildApp, injected everywhere. */
 export interface Deps {
   config: Readonly<Config>
   hasher: SecretHasher
+  /** Seals what the gateway must send on later (the signing keys, customers' order-status secrets). */
+  sealer: KeySealer
   keys: KeyRing
   signer: AssertionSigner
   /**

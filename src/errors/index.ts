@@ -51,7 +51,11 @@ export const ERRORS = {
   PG_ERR_VALUE_UNSTORABLE: { http: 400, cxml: 400, expose: true, summary: 'A value in the request cannot be stored: a NUL or invalid character, a text too long or a number out of range.' },
   PG_ERR_MEDIA_TYPE: { http: 415, cxml: 415, expose: true, summary: 'The body has a Content-Type this endpoint does not accept.' },
   PG_ERR_BODY_TOO_LARGE: { http: 413, cxml: 413, expose: true, summary: 'The body is larger than this endpoint accepts.' },
+  PG_ERR_BAD_HTTP_REQUEST: { http: 400, cxml: 400, expose: true, summary: 'The bytes received are not a valid HTTP/1.1 request (its request line, a header, or bytes after a body its Content-Length ended); the connection is closed.' },
+  PG_ERR_HEADERS_TOO_LARGE: { http: 431, cxml: 431, expose: true, summary: 'The request line and headers together are larger than the gateway accepts; the connection is closed.' },
+  PG_ERR_REQUEST_TIMEOUT: { http: 408, cxml: 408, expose: true, summary: "The request (headers and body) did not all arrive within the gateway's request timeout; the connection is closed." },
   PG_ERR_RATE_LIMITED: { http: 429, cxml: 429, expose: true, summary: 'Too many requests from this credential or address in the current window; retry after the time Retry-After names.' },
+  PG_ERR_SIGN_IN_UNAVAILABLE: { http: 503, cxml: 503, expose: true, summary: 'The console sign-in is refused while Redis, which counts failed sign-ins for all replicas, cannot be reached; retry later.' },
   PG_ERR_UNAVAILABLE: { http: 503, cxml: 503, expose: false, summary: 'A dependency (the database) is unavailable; retry later.' },
   PG_ERR_INTERNAL: { http: 500, cxml: 500, expose: false, summary: 'An unexpected error; the reference lets support find it.' },
 } as const

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { Config } from '../config/index.ts'
 import { registerBuiltinStorefront } from '../adapters/storefront/builtin/routes.ts'
 import { registerConsole } from '../console/plugin.ts'
+import { LocalSignInThrottle, type SignInThrottle } from '../console/throttle.ts'
 import { BUILTIN_STOREFRONT_PREFIX, builtinStorefront } from '../adapters/storefront/builtin/storefront.ts'
 import { httpOrderHandOff } from '../adapters/storefront/external/order-hand-off.ts'
 import type { Deps } from '../domain/deps.ts'
@@ -13,16 +14,19 @@ import type { StorefrontAdapter } from '../domain/storefront/storefront.ts'
 import { KeyRing } from '../domain/federation/key-ring.ts'
 import { KeySealer, loadSecretKey, SecretHasher } from '../domain/security/secrets.ts'
 import { sqlPriceBooks } from '../domain/pricing/store.ts'
+import { CxmlParsePool } from '../protocols/cxml/parse-pool.ts'
 import { MEMORY, openDatabase, type Database } from '../persistence/database.ts'
 import { SqlPunchoutStore } from '../persistence/punchout-store.ts'
 import { bearerAuth } from './auth.ts'
+import { journaledClientErrors } from './client-errors.ts'
 import { registerErrorMapper, sendError, toPunchgateError } from './error-mapper.ts'
 import { registerFederation } from './federation.ts'
 import { commitAnswer, registerJournal } from './journal.ts'
 import { loggerOptions } from './logging.ts'
 import { gatewayMetrics, serveMetrics } from './metrics.ts'
 import { registerRawBodyParsers } from './raw-body.ts'
-import { registerRateLimits } from './rate-limit/index.ts'
+import { connectRedis, registerRateLimits } from './rate-limit/index.ts'
+import { SharedSignInThrottle } from './rate-limit/sign-in.ts'
 import { scheduleOutbox, type Outbox } from './outbox.ts'
 import { scheduleRetention, type Retention } from './retention.ts'
 import type { RouteContext } from './routes/index.ts'
@@ -74,6 +78,10 @@ export interface App {
 export async function buildApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
   const now = options.now ?? (() => new Date())
   const db = await openDatabase(config)
+  const metrics = gatewayMetrics(config, db)
+  const sqlStore = new SqlPunchoutStore(db.orm)
+  const store = metrics ? metrics.observe(sqlStore) : sqlStore
+  const clientErrors = journaledClientErrors(store)
   const app = Fastify({
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: loggerOptions(config) }),
     genReqId: () => randomUUID(),
@@ -90,25 +98,28 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Malformed URLs get the same answers as every other refusal (and a journal row).
     frameworkErrors: (err, request, reply) => sendError(request, reply, toPunchgateError(err)),
+    // What Node's parser refuses before routing (a broken request line or header, headers over
+    // the limit): a stable code, and a journal row (docs/operations.md, "Logs and the journal").
+    clientErrorHandler: clientErrors.handler,
   })
+  clientErrors.follow(app.server)
   app.addHook('onClose', () => db.close())
   drainOnClose(app)
   try {
     const serverKey = loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir, inMemory: config.dataDir === MEMORY })
     const hasher = new SecretHasher(serverKey)
-    const keys = new KeyRing(() => db.orm.em.fork(), config.assertionTtlSeconds + 120, now, new KeySealer(serverKey))
+    const sealer = new KeySealer(serverKey)
+    const keys = new KeyRing(() => db.orm.em.fork(), config.assertionTtlSeconds + 120, now, sealer)
     await keys.ensureKey()
     app.setValidatorCompiler(validatorCompiler)
     app.setSerializerCompiler(serializerCompiler)
     registerRawBodyParsers(app)
     registerErrorMapper(app)
-    const metrics = gatewayMetrics(config, db)
-    const sqlStore = new SqlPunchoutStore(db.orm)
-    const store = metrics ? metrics.observe(sqlStore) : sqlStore
     registerJournal(app, store)
-    await registerRateLimits(app, config, hasher)
+    const redis = await connectRedis(app, config)
+    await registerRateLimits(app, config, hasher, redis)
     const signer = await registerFederation(app, config, keys)
-    const deps: Deps = { config, hasher, keys, signer, store, prices: sqlPriceBooks(() => db.orm.em.fork()), storefront: storefrontFor(config, now), now }
+    const deps: Deps = { config, hasher, sealer, keys, signer, store, prices: sqlPriceBooks(() => db.orm.em.fork()), storefront: storefrontFor(config, now), now }
     await app.register(swagger, {
       openapi: {
         info: { title: 'Punchgate API', version: '0.1.0', description: 'Admin and storefront API of the Punchgate punchout gateway.' },
@@ -117,13 +128,17 @@ export async function buildApp(config: Readonly<Config>, options: AppOptions = {
       },
       transform: jsonSchemaTransform,
     })
-    const auth = bearerAuth(db.orm, config)
+    const auth = bearerAuth(db.orm, config, now)
     // Outside the demo the API description is for API clients only: any valid token reads it.
     await app.register(swaggerUi, { routePrefix: '/docs', ...(options.demo ? {} : { uiHooks: { onRequest: auth() } }) })
     const metricsListener = metrics ? await serveMetrics(app, metrics, config) : undefined
-    await registerRoutes(app, { deps, db, auth }, options.demo ?? false)
+    const parsePool = new CxmlParsePool(config.cxmlParseWorkers)
+    app.addHook('onClose', () => parsePool.close())
+    // With Redis the console's failed sign-ins are counted for all replicas (and refused while it is down).
+    const signInThrottle = redis ? new SharedSignInThrottle(redis, hasher) : new LocalSignInThrottle()
+    await registerRoutes(app, { deps, db, auth, parsePool }, options.demo ?? false, signInThrottle)
     const retention = scheduleRetention(app, config, db, now)
-    const outbox = scheduleOutbox(app, config, db, now)
+    const outbox = scheduleOutbox(app, config, db, sealer, now)
     return { app, db, deps, retention, outbox, ...(metricsListener ? { metricsListener } : {}) }
   } catch (err) {
     await app.close()
@@ -146,7 +161,7 @@ function storefrontFor(config: Readonly<Config>, now: () => Date): StorefrontAda
 }
 
 /** The routes, and the built-in storefront (always served, whichever storefront buyers are sent to). */
-async function registerRoutes(app: FastifyInstance, ctx: RouteContext, demo: boolean): Promise<void> {
+async function registerRoutes(app: FastifyInstance, ctx: RouteContext, demo: boolean, signInThrottle: SignInThrottle): Promise<void> {
   // One identity map per request (MikroORM's unit of work must not be shared between requests),
   // forked when a route first asks for it: the hot paths never do.
   const forks = new WeakMap<object, unknown>()
@@ -181,7 +196,7 @@ async function registerRoutes(app: FastifyInstance, ctx: RouteContext, demo: boo
     prefix: BUILTIN_STOREFRONT_PREFIX,
   })
   if (demo) await app.register(demoRoutes, { ...ctx, prefix: '/demo' })
-  await app.register(registerConsole, { deps: ctx.deps, toError: toPunchgateError, prefix: '/console' })
+  await app.register(registerConsole, { deps: ctx.deps, toError: toPunchgateError, signInThrottle, prefix: '/console' })
 }
 
 /**

@@ -22,18 +22,18 @@ const REASON_MAX_LENGTH = 1000
 /**
  * Runs as an onRequest hook: an unauthenticated request is refused before its body is read.
  * Bearer tokens: PUNCHGATE_ADMIN_TOKEN and PUNCHGATE_STOREFRONT_TOKEN (bootstrap, compared in
- * constant time, every customer), or tokens created through the API (stored as SHA-256, looked up
- * by hash, with their customer scope). The role must grant the route's capability.
+ * constant time, every customer, no expiry), or tokens created through the API (stored as SHA-256,
+ * looked up by hash, with their customer scope and expiry). The role must grant the route's capability.
  */
-export function bearerAuth(orm: MikroORM, config: Config) {
+export function bearerAuth(orm: MikroORM, config: Config, now: () => Date) {
   // Without a capability any valid token passes (the API description, docs/operations.md, "API documentation").
   return (capability?: Capability) =>
     async (request: FastifyRequest): Promise<void> => {
       const header = request.headers.authorization ?? ''
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
       if (!match) throw new PunchgateError('PG_ERR_API_UNAUTHORIZED', 'Send an API token as "Authorization: Bearer <token>".')
-      const actor = await resolveActor(orm, config, match[1]!)
-      if (!actor) throw new PunchgateError('PG_ERR_API_UNAUTHORIZED', 'The API token is not valid or was revoked.')
+      const actor = await resolveActor(orm, config, match[1]!, now())
+      if (!actor) throw new PunchgateError('PG_ERR_API_UNAUTHORIZED', 'The API token is not valid, has expired or was revoked.')
       if (capability !== undefined && !roleMay(actor.role, capability)) {
         throw new PunchgateError('PG_ERR_API_FORBIDDEN', `A ${actor.role} token cannot do this (it needs the ${capability} capability).`)
       }
@@ -42,10 +42,10 @@ export function bearerAuth(orm: MikroORM, config: Config) {
     }
 }
 
-async function resolveActor(orm: MikroORM, config: Config, token: string): Promise<Actor | undefined> {
+async function resolveActor(orm: MikroORM, config: Config, token: string, now: Date): Promise<Actor | undefined> {
   if (config.adminToken && constantTimeEqual(token, config.adminToken)) return { name: 'bootstrap-admin', role: 'admin', customerIds: null }
   if (config.storefrontToken && constantTimeEqual(token, config.storefrontToken)) return { name: 'bootstrap-storefront', role: 'storefront', customerIds: null }
-  return tokenActor(orm.em.fork(), token)
+  return tokenActor(orm.em.fork(), token, now)
 }
 
 /** The X-Audit-Reason header, percent-decoded (headers carry no UTF-8 of their own). */

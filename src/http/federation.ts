@@ -54,7 +54,10 @@ export async function registerFederation(app: FastifyInstance, config: Config, k
           clockTimestamp: keys.now().getTime(),
         })
       } catch (err) {
-        throw invalid((err as Error).message.replace(/\.$/, '').toLowerCase())
+        // Lower-case the first letter only: the time in "will be active at <ISO time>" must stay
+        // readable, it is how a skewed clock shows (docs/operations.md, "Clocks").
+        const message = (err as Error).message.replace(/\.$/, '')
+        throw invalid(message.charAt(0).toLowerCase() + message.slice(1))
       }
     },
   }

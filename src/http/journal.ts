@@ -10,6 +10,12 @@ export interface JournalRecord {
   channel: JournalChannel
   /** The request bytes with secrets redacted; set by the route once it has them. */
   body?: Buffer
+  /**
+   * The request bytes as received and how to mask them, when the route leaves the masking to the
+   * journal (used when `body` is not set): a request that ends tied to no customer has only the
+   * part the journal keeps of it masked, so a stranger's megabytes cost no masking work.
+   */
+  unmasked?: { bytes: Buffer; mask(bytes: Buffer): Buffer }
   /** The Content-Type of `body` when it is not the request's own (the cXML part of a multipart request). */
   contentType?: string
   sessionId?: string
@@ -126,7 +132,8 @@ function journalRow(request: FastifyRequest, reply: FastifyReply, record: Journa
   // A setup answer carries the live start link: the journal is support-readable, so it is masked.
   const response = answer.body === null ? null : redactStartLinks(answer.body)
   // JSON bodies are journaled as received, even when validation refused them.
-  const body = record.body ?? (request.body !== undefined && !Buffer.isBuffer(request.body) ? Buffer.from(JSON.stringify(request.body)) : undefined)
+  const body = record.body ?? (record.unmasked ? maskedForJournal(record, record.unmasked)
+    : request.body !== undefined && !Buffer.isBuffer(request.body) ? Buffer.from(JSON.stringify(request.body)) : undefined)
   // The bytes actually received, not the client's Content-Length (which may lie or overflow).
   const rawLength = Buffer.isBuffer(request.body) ? request.body.length : body?.length ?? 0
   const status = answer.status
@@ -151,6 +158,16 @@ function journalRow(request: FastifyRequest, reply: FastifyReply, record: Journa
     durationMs: Math.round(reply.elapsedTime),
     remoteIp: request.ip,
   }
+}
+
+/**
+ * Cutting before masking is safe: the masking hides a secret whose closing tag was cut off up to
+ * the end of the text (src/protocols/cxml/redact.ts), and a secret that starts after the cut is
+ * not kept at all.
+ */
+function maskedForJournal(record: JournalRecord, unmasked: { bytes: Buffer; mask(bytes: Buffer): Buffer }): Buffer {
+  const { bytes, mask } = unmasked
+  return mask(record.customerId == null && bytes.length > MAX_STORED_STRANGER_BODY ? bytes.subarray(0, MAX_STORED_STRANGER_BODY) : bytes)
 }
 
 /** Start links, cart re-send links and OCI passwords are credentials: never stored or logged in full. */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config/index.ts'
 import { OutboxWorker } from '../domain/outbox/worker.ts'
 import { Every } from '../domain/retention/scheduler.ts'
+import type { KeySealer } from '../domain/security/secrets.ts'
 import type { Database } from '../persistence/database.ts'
 import { SqlOutboxStore } from '../persistence/outbox-store.ts'
 
@@ -15,11 +16,12 @@ export interface Outbox {
  * OUTBOX_POLL_INTERVAL_MS; an app that never listens (tests, the CLI) delivers only when asked
  * (worker.runOnce). It stops before the database closes; a delivery cut short is retried.
  */
-export function scheduleOutbox(app: FastifyInstance, config: Readonly<Config>, db: Database, now: () => Date): Outbox {
+export function scheduleOutbox(app: FastifyInstance, config: Readonly<Config>, db: Database, sealer: KeySealer, now: () => Date): Outbox {
   const worker = new OutboxWorker(new SqlOutboxStore(db.orm), {
     now,
     maxAttempts: config.outbox.maxAttempts,
     timeoutMs: config.outbox.timeoutSeconds * 1000,
+    sealer,
     ...(config.storefrontOrderToken ? { storefrontToken: config.storefrontOrderToken } : {}),
     log: app.log,
   })

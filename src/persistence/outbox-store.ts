@@ -25,6 +25,8 @@ export interface OutboxStore {
   record(id: string, attempt: number, result: OutboxResult): Promise<void>
   /** How many messages wait for delivery. */
   pending(): Promise<number>
+  /** The customer's order-status secret as stored (sealed), or null when it has none. */
+  orderStatusSecret(customerId: string): Promise<string | null>
 }
 
 export class SqlOutboxStore implements OutboxStore {
@@ -61,5 +63,10 @@ export class SqlOutboxStore implements OutboxStore {
   async pending(): Promise<number> {
     const [row] = await this.sql.rows<{ n: number }>(`select count(*)::int as n from outbox_messages where state = 'pending'`)
     return row!.n
+  }
+
+  async orderStatusSecret(customerId: string): Promise<string | null> {
+    const [row] = await this.sql.rows<{ sealed: string | null }>('select order_status_secret as sealed from customers where id = ?', [customerId])
+    return row?.sealed ?? null
   }
 }

@@ -1,9 +1,11 @@
+import { Redis } from 'ioredis'
 import t from 'tap'
 import { loadConfig } from '../../src/config/index.ts'
 import { JournalEntry } from '../../src/persistence/entities/index.ts'
 import { buildTestApp, type TestApp } from '../helpers/app.ts'
 import { addCredential, adminHeaders, createCustomer, cxmlAnswer, postCxml, setupRequest } from '../helpers/fixtures.ts'
 import { REDIS_URL, closedPort, redisPrefix, redisRelay } from '../helpers/redis.ts'
+import { ConsoleBrowser, createAgent } from '../console/console-helpers.ts'
 
 /** Limits high enough not to matter, except those a test names. */
 const limits = (tight: Record<string, string>, redis?: { url: string; prefix: string }) => ({
@@ -26,6 +28,13 @@ async function withBuyers(app: TestApp['app']) {
 
 const setupAs = (app: TestApp['app'], identity: string, secret = 's3cret-shared') =>
   postCxml(app, setupRequest({ from: [['NetworkID', identity]], secret }))
+
+/** Redis for the console's failed sign-ins alone: rate limits stay off, as buildTestApp has them. */
+const signInRedis = (redis: { url: string; prefix: string }) => ({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix })
+
+const waitForLog = async (logs: string[], text: string) => {
+  while (!logs.some((l) => l.includes(text))) await new Promise((resolve) => setTimeout(resolve, 100))
+}
 
 const listCustomers = (app: TestApp['app']) => app.inject({ method: 'GET', url: '/api/customers', headers: adminHeaders })
 
@@ -119,7 +128,7 @@ t.test('G8 redis-down', async (t) => {
     const answers = []
     for (let i = 0; i < 7; i++) answers.push((await listCustomers(app)).statusCode)
     t.same(answers, [200, 200, 200, 200, 200, 429, 429], 'answered, and still limited (by the local counters)')
-    t.equal(logs.filter((l) => l.includes('rate limits: Redis unavailable')).length, 1)
+    t.equal(logs.filter((l) => l.includes('Redis unavailable:')).length, 1)
   })
 
   t.test('Redis going away mid-way: the next requests are answered and counted locally', async (t) => {
@@ -136,15 +145,64 @@ t.test('G8 redis-down', async (t) => {
     for (let i = 0; i < 5; i++) after.push((await listCustomers(one.app)).statusCode)
     // Locally this process starts a fresh window: four more pass, the fifth is limited.
     t.same(after, [200, 200, 200, 200, 429])
-    t.equal(one.logs.filter((l) => l.includes('rate limits: Redis unavailable')).length, 1)
+    t.equal(one.logs.filter((l) => l.includes('Redis unavailable:')).length, 1)
 
     // Back: the counters are Redis's again, which still holds the three from before the outage
     // (the local window, already over its limit, would refuse the next request).
     await relay.restart()
-    while (!one.logs.some((l) => l.includes('rate limits: Redis reachable again'))) await new Promise((resolve) => setTimeout(resolve, 100))
+    while (!one.logs.some((l) => l.includes('Redis reachable again'))) await new Promise((resolve) => setTimeout(resolve, 100))
     t.equal((await listCustomers(one.app)).statusCode, 200, 'the fourth in Redis')
     t.equal((await listCustomers(one.app)).statusCode, 429, 'the fifth in Redis')
   })
+
+  t.test('Redis unreachable: the console sign-in fails closed with a 503 page and Retry-After, even for the right password', async (t) => {
+    const { app, logs } = await buildTestApp(t, signInRedis({ url: `redis://127.0.0.1:${await closedPort()}`, prefix: redisPrefix() }))
+    const agent = await createAgent(app, { role: 'admin' })
+    const browser = new ConsoleBrowser(app)
+    const refused = await browser.signIn(agent.email, agent.password)
+    t.equal(refused.statusCode, 503)
+    t.equal(refused.headers['retry-after'], '5')
+    t.match(refused.headers['content-type'], /^text\/html/)
+    t.match(refused.body, /Signing in to the console is paused: the store that counts failed sign-ins \(Redis\) cannot be reached/)
+    t.match(refused.body, '<code>PG_ERR_SIGN_IN_UNAVAILABLE</code>')
+    t.equal((await browser.get('/console')).statusCode, 303, 'no session was opened')
+    t.ok(logs.some((l) => l.includes('"code":"PG_ERR_SIGN_IN_UNAVAILABLE"')), 'logged like every console refusal')
+  })
+
+  t.test('Redis going away mid-way: sign-ins are refused while it is gone and open again when it is back', async (t) => {
+    const relay = await redisRelay()
+    t.teardown(() => relay.stop())
+    const { app, logs } = await buildTestApp(t, signInRedis({ url: relay.url, prefix: redisPrefix() }))
+    const agent = await createAgent(app, { role: 'support' })
+    t.equal((await new ConsoleBrowser(app).signIn(agent.email, agent.password)).statusCode, 303)
+    await relay.stop()
+    t.equal((await new ConsoleBrowser(app).signIn(agent.email, agent.password)).statusCode, 503)
+    await waitForLog(logs, 'Redis unavailable:')
+    await relay.restart()
+    await waitForLog(logs, 'Redis reachable again')
+    t.equal((await new ConsoleBrowser(app).signIn(agent.email, agent.password)).statusCode, 303)
+  })
+})
+
+t.test('failed console sign-ins are counted for all gateways sharing Redis, under keyed hashes', async (t) => {
+  const redis = { url: REDIS_URL, prefix: redisPrefix() }
+  const one = await buildTestApp(t, signInRedis(redis))
+  const two = await buildTestApp(t, signInRedis(redis))
+  const agent = await createAgent(one.app, { role: 'admin' })
+  for (const gateway of [one, two, one, two, one]) {
+    t.equal((await new ConsoleBrowser(gateway.app).signIn(agent.email, 'a wrong password')).statusCode, 401)
+  }
+  const blocked = await new ConsoleBrowser(one.app).signIn(agent.email, agent.password)
+  t.equal(blocked.statusCode, 429, 'five failures across both gateways: this one counted only three itself')
+  t.match(blocked.body, /Too many failed sign-ins for this e-mail\. Try again in 15 minutes\./)
+  const client = new Redis(REDIS_URL)
+  t.teardown(() => client.disconnect())
+  const keys = await client.keys(`${redis.prefix}*`)
+  t.equal(keys.length, 1)
+  t.match(keys[0], /^punchgate-test:[0-9a-f]+:sign-in:[\w-]{43}$/, 'no e-mail or address in the key')
+
+  one.clock.advance(15 * 60)
+  t.equal((await new ConsoleBrowser(one.app).signIn(agent.email, agent.password)).statusCode, 303, 'the window ends by the gateway clock')
 })
 
 t.test('rate limits can be switched off (RATE_LIMITS=off)', async (t) => {

@@ -36,6 +36,25 @@ t.test('H1 no-secret-in-logs: UTF-16 (big-endian) without a byte-order mark, a s
   t.notOk(leaks(await journalOf('utf16be@hostile'), HOSTILE_CXML.secret))
 })
 
+t.test('H1 no-secret-in-logs: a stranger\'s large document is cut to 64 KiB before masking, and a secret the cut splits is still masked', async (t) => {
+  const secret = 'STRADDLING-secret-0123456789'
+  const head = `<?xml version="1.0" encoding="UTF-8"?>
+<cXML payloadID="straddle@hostile" timestamp="2026-11-23T10:00:00-05:00"><Header><From><Credential domain="NetworkID"><Identity>AN-NOBODY</Identity></Credential></From>
+<To><Credential domain="DUNS"><Identity>1</Identity></Credential></To><!-- `
+  const tail = ` --><Sender><Credential domain="NetworkID"><Identity>AN-NOBODY</Identity><SharedSecret>`
+  // The secret starts 10 bytes before the journal's 64 KiB cut and ends after it.
+  const padding = 'x'.repeat(64 * 1024 - 10 - head.length - tail.length)
+  const body = `${head}${padding}${tail}${secret}</SharedSecret></Credential><UserAgent>u</UserAgent></Sender></Header>
+<Request><ProfileRequest/></Request>${'<!-- filler -->'.repeat(100)}</cXML>`
+  const res = await postCxml(app.app, body)
+  t.equal(cxmlAnswer(res.body).code, 400, 'its Header ends after 64 KiB: refused before authentication')
+  // Refused before its payloadID was read: found by its size.
+  const row = await em().findOneOrFail(JournalEntry, { requestSize: Buffer.byteLength(body) })
+  t.equal(row.customerId, null)
+  t.notOk(leaks(row, secret.slice(0, 10)), 'the part of the secret before the cut is not kept')
+  t.ok(Buffer.from(row.requestBody!).toString('latin1').endsWith('<SharedSecret>***'), 'it is masked up to the cut')
+})
+
 t.test('H1 no-secret-in-logs: a body in a charset the gateway does not read is not kept', async (t) => {
   const body = Buffer.from(`<?xml version="1.0" encoding="UTF-32"?><cXML payloadID="utf32@hostile"><SharedSecret>${HOSTILE_CXML.secret}</SharedSecret></cXML>`, 'utf8')
   const res = await postCxml(app.app, body, 'text/xml')

@@ -155,7 +155,7 @@ t.test('H3 error-bodies: no stack trace, SQL, file path or library version in an
   }
 })
 
-t.test('F1 body-too-large: an oversized body is journaled without it; a Content-Length smaller than the body is read as announced', async (t) => {
+t.test('F1 body-too-large: an oversized body is journaled without it; a Content-Length smaller than the body is read as announced, the bytes after it refused and journaled', async (t) => {
   const big = await app.app.inject({ method: 'POST', url: '/punchout/cxml', headers: { 'content-type': 'text/xml' }, payload: `<cXML payloadID="f1-big@hostile">${'x'.repeat(5 * 1024 * 1024)}</cXML>` })
   t.equal(big.statusCode, 413)
   const [bigRow] = await em().find(JournalEntry, { httpStatus: 413, path: '/punchout/cxml' }, { orderBy: { id: 'desc' }, limit: 1 })
@@ -176,8 +176,11 @@ t.test('F1 body-too-large: an oversized body is journaled without it; a Content-
     socket.on('end', () => resolve(received))
     socket.on('error', reject)
   })
-  // The bytes past the announced length are no HTTP request: the connection is answered 400 and closed.
-  t.match(answers, /^HTTP\/1\.1 400 /)
+  // The bytes past the announced length are no HTTP request: once the request's own answer has
+  // left, they are answered 400 and the connection closed.
+  t.match(answers, /^HTTP\/1\.1 400 [\s\S]*PG_ERR_CXML_MALFORMED[\s\S]*HTTP\/1\.1 400 [\s\S]*"code":"PG_ERR_BAD_HTTP_REQUEST"/)
+  const reference = /"reference":"([^"]+)"/.exec(answers)![1]
+  t.equal(await em().count(JournalEntry, { channel: 'http', requestId: reference, httpStatus: 400, requestBody: null }), 1, 'the bytes after it are journaled as one refused request, none of them kept')
   t.notMatch(answers, /HTTP\/1\.1 [25]\d\d /, 'never a 200 nor a 5xx')
   const rows = await em().find(JournalEntry, { path: '/punchout/cxml', payloadId: null, requestSize: announced })
   t.equal(rows.length, 1, 'the announced bytes are journaled as one (truncated, malformed) request')

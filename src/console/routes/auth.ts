@@ -3,15 +3,13 @@ import { authenticateAgent } from '../../domain/accounts/agents.ts'
 import { consumeOnce } from '../../domain/federation/single-use.ts'
 import { formOf, pageContext, queryOf, sendPage, stateOf, type ConsoleKit } from '../context.ts'
 import { signInBody } from '../pages/sign-in.ts'
-import { SignInThrottle } from '../throttle.ts'
 
 /** The single-use key kind that marks a console session as signed out (plugin.ts checks it). */
 export const SIGNED_OUT = 'console-signout'
 
 /** Sign-in with an agent's e-mail and password, and sign-out. */
 export async function authRoutes(app: FastifyInstance, kit: ConsoleKit): Promise<void> {
-  const { deps, sessions } = kit
-  const throttle = new SignInThrottle()
+  const { deps, sessions, throttle } = kit
   const config = { consolePublic: true }
 
   app.get('/sign-in', { config }, async (request, reply) => {
@@ -28,14 +26,14 @@ export async function authRoutes(app: FastifyInstance, kit: ConsoleKit): Promise
     const now = deps.now()
     const refuse = (error: string, status: number) =>
       sendPage(kit, request, reply, 'Sign in', signInBody(pageContext(kit, request), { next, email, error }), undefined, status)
-    const wait = throttle.blockedMinutes(key, now)
+    const wait = await throttle.blockedMinutes(key, now)
     if (wait > 0) return refuse(`Too many failed sign-ins for this e-mail. Try again in ${wait} minute${wait === 1 ? '' : 's'}.`, 429)
     const principal = email ? await authenticateAgent(request.em, email, (form.get('password') ?? '').slice(0, 1024), now) : undefined
     if (!principal) {
-      throttle.fail(key, now)
+      await throttle.fail(key, now)
       return refuse('The e-mail or password is wrong, or the account is disabled.', 401)
     }
-    throttle.succeed(key)
+    await throttle.succeed(key)
     // A fresh session id: whatever id the browser held before signing in is never promoted.
     sessions.write(reply, sessions.issue(principal.agentId, now), now)
     return reply.redirect(next ?? '/console', 303)

@@ -32,7 +32,7 @@ export async function customerRoutes(app: FastifyInstance, kit: ConsoleKit): Pro
     const id = checkedId(request.params.id)
     const values = editedValues(formOf(request))
     try {
-      await patchCustomer(request.em, actorOf(request), id, parseWith(customerPatchSchema, patchOf(values)), deps.now())
+      await patchCustomer(request.em, deps.sealer, actorOf(request), id, parseWith(customerPatchSchema, patchOf(values)), deps.now())
     } catch (err) {
       if (!isPunchgateError(err) || err.code !== 'PG_ERR_API_VALIDATION') throw err
       const customer = await getCustomer(request.em.fork(), agentOf(request).actor, id)
@@ -47,7 +47,7 @@ export async function customerRoutes(app: FastifyInstance, kit: ConsoleKit): Pro
     const text = (formOf(request).get('hosts') ?? '').slice(0, 40_000)
     const hosts = text.split(/\r?\n/).map((h) => h.trim()).filter(Boolean)
     try {
-      await patchCustomer(request.em, actorOf(request), id, parseWith(customerPatchSchema, { returnUrlHosts: hosts }), deps.now())
+      await patchCustomer(request.em, deps.sealer, actorOf(request), id, parseWith(customerPatchSchema, { returnUrlHosts: hosts }), deps.now())
     } catch (err) {
       if (!isPunchgateError(err) || err.code !== 'PG_ERR_API_VALIDATION') throw err
       return showCustomer(request, reply, id, { allowList: { text, error: err.message } }, 400)

@@ -12,11 +12,16 @@ export interface TokenInput {
   role: Role
   /** Omitted or null: every customer. */
   customerIds?: readonly string[] | null
+  /** Days until the token expires (docs/api.md, "Token expiry"); omitted or null: it does not expire. */
+  expiresInDays?: number | null
 }
 
-/** The actor a stored, unrevoked token stands for; undefined for any other value. Looked up by hash. */
-export async function tokenActor(em: SqlEntityManager, token: string): Promise<Actor | undefined> {
-  const stored = await em.findOne(ApiToken, { tokenHash: sha256(token), revokedAt: null })
+/**
+ * The actor a stored token stands for while it is neither revoked nor expired; undefined for any
+ * other value, so an expired token is refused exactly like an unknown one. Looked up by hash.
+ */
+export async function tokenActor(em: SqlEntityManager, token: string, now: Date): Promise<Actor | undefined> {
+  const stored = await em.findOne(ApiToken, { tokenHash: sha256(token), revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] })
   return stored ? { name: `token:${stored.name}`, role: stored.role, customerIds: stored.customerIds ?? null } : undefined
 }
 
@@ -29,12 +34,13 @@ export async function listApiTokens(em: SqlEntityManager, actor: Actor): Promise
 /** Creates an API or storefront token; the clear token is returned once and never stored. */
 export async function createApiToken(em: SqlEntityManager, actor: Actor, input: TokenInput, now: Date) {
   const token = `pg_${newToken(32)}`
+  const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null
   const row = await em.transactional(async (tem) => {
     const customerIds = await grantableScope(tem, actor, input.customerIds ?? null)
     const created = tem.create(ApiToken, {
-      id: randomUUID(), name: input.name, role: input.role, tokenHash: sha256(token), customerIds, createdAt: now, revokedAt: null,
+      id: randomUUID(), name: input.name, role: input.role, tokenHash: sha256(token), customerIds, createdAt: now, revokedAt: null, expiresAt,
     })
-    audit(tem, actor, { action: 'token.create', targetType: 'token', targetId: created.id, customerId: null, after: { name: input.name, role: input.role, customerIds } }, now)
+    audit(tem, actor, { action: 'token.create', targetType: 'token', targetId: created.id, customerId: null, after: { name: input.name, role: input.role, customerIds, expiresAt: expiresAt?.toISOString() ?? null } }, now)
     return created
   })
   return { row, token }

@@ -7,6 +7,7 @@ import { cartChecksPatchSchema, cartChecksSchema } from '../provisioning/cart-ru
 import { identityProfileSchema } from '../provisioning/identity-profiles.ts'
 import { provisioningPolicySchema } from '../provisioning/policy.ts'
 import { pricePolicySchema, priceToleranceSchema } from '../pricing/price-input.ts'
+import { orderStatusSecretSchema } from './order-status-secret.ts'
 import { DEFAULT_SLA_TIER, SLA_TIERS } from './sla.ts'
 
 /**
@@ -44,6 +45,8 @@ export const customerInputSchema = z.object({
   cartChecks: cartChecksSchema.default(cartChecksSchema.parse({})),
   /** Where ConfirmationRequest and ShipNoticeRequest documents go (docs/cxml.md); null: none are sent. */
   orderStatusUrl: orderStatusUrlSchema.nullable().default(null),
+  /** The SharedSecret put in those documents' Sender (docs/api.md, "Order status"): write-only, stored sealed; null or omitted: none. */
+  orderStatusSecret: orderStatusSecretSchema.nullable().optional(),
   /** Order on behalf (docs/api.md, "Order on behalf"); omitted: allowed, time box of at most 60 minutes. */
   onBehalf: onBehalfSettingsSchema.optional(),
 })
@@ -65,6 +68,8 @@ export const customerPatchSchema = z.object({
   /** `policy` and `rules` each replace the current value when given. */
   cartChecks: cartChecksPatchSchema.optional(),
   orderStatusUrl: orderStatusUrlSchema.nullable().optional(),
+  /** Sets or replaces the secret; null clears it. */
+  orderStatusSecret: orderStatusSecretSchema.nullable().optional(),
   onBehalf: onBehalfSettingsSchema.optional(),
 })
 export type CustomerPatch = z.infer<typeof customerPatchSchema>

@@ -8,13 +8,18 @@ import { requireEveryCustomer } from '../accounts/scope.ts'
 import { actorMaySee, audit, type Actor } from '../audit/audit.ts'
 import { cartChecksSettings } from '../provisioning/cart-rules.ts'
 import { DEFAULT_PERMISSIONS } from '../provisioning/permissions.ts'
-import type { SecretHasher } from '../security/secrets.ts'
+import type { KeySealer, SecretHasher } from '../security/secrets.ts'
+import { sealOrderStatusSecret } from './order-status-secret.ts'
 
-export async function createCustomer(em: SqlEntityManager, actor: Actor, input: CustomerInput, now: Date): Promise<Customer> {
+export async function createCustomer(em: SqlEntityManager, sealer: KeySealer, actor: Actor, input: CustomerInput, now: Date): Promise<Customer> {
   // The new customer would be outside the actor's own scope.
   requireEveryCustomer(actor, 'create customers')
+  const { orderStatusSecret, ...settings } = input
+  const id = randomUUID()
   return em.transactional(async (tem) => {
-    const customer = tem.create(Customer, { id: randomUUID(), ...input, createdAt: now, updatedAt: now })
+    const customer = tem.create(Customer, {
+      id, ...settings, orderStatusSecret: orderStatusSecret ? sealOrderStatusSecret(sealer, id, orderStatusSecret) : null, createdAt: now, updatedAt: now,
+    })
     await flushOrConflict(tem, input.slug)
     // The default role exists from the start, mapped to the default permissions.
     const defaultRole = input.provisioning.defaultRole
@@ -22,7 +27,7 @@ export async function createCustomer(em: SqlEntityManager, actor: Actor, input: 
       id: randomUUID(), customerId: customer.id, name: defaultRole, nameKey: defaultRole.toLowerCase(),
       status: 'mapped', permissions: DEFAULT_PERMISSIONS, spendLimit: null, createdAt: now, updatedAt: now,
     })
-    audit(tem, actor, { action: 'customer.create', targetType: 'customer', targetId: customer.id, customerId: customer.id, after: input }, now)
+    audit(tem, actor, { action: 'customer.create', targetType: 'customer', targetId: customer.id, customerId: customer.id, after: { ...settings, hasOrderStatusSecret: Boolean(orderStatusSecret) } }, now)
     return customer
   })
 }
@@ -60,12 +65,13 @@ export async function getCustomer(em: SqlEntityManager, actor: Actor, id: string
   return customer
 }
 
-export async function patchCustomer(em: SqlEntityManager, actor: Actor, id: string, patch: CustomerPatch, now: Date): Promise<Customer> {
+export async function patchCustomer(em: SqlEntityManager, sealer: KeySealer, actor: Actor, id: string, patch: CustomerPatch, now: Date): Promise<Customer> {
   return em.transactional(async (tem) => {
     const customer = await getCustomer(tem, actor, id)
-    const before = wrap(customer).toObject()
-    const { provisioning, ociOptions, cartChecks, ...rest } = patch
+    const before = audited(customer)
+    const { provisioning, ociOptions, cartChecks, orderStatusSecret, ...rest } = patch
     Object.assign(customer, rest)
+    if (orderStatusSecret !== undefined) customer.orderStatusSecret = orderStatusSecret === null ? null : sealOrderStatusSecret(sealer, id, orderStatusSecret)
     if (cartChecks) customer.cartChecks = { ...cartChecksSettings(customer), ...cartChecks }
     if (provisioning) customer.provisioning = { ...customer.provisioning, ...provisioning }
     if (provisioning?.defaultRole) await ensureDefaultRole(tem, customer.id, provisioning.defaultRole, now)
@@ -75,9 +81,17 @@ export async function patchCustomer(em: SqlEntityManager, actor: Actor, id: stri
       customer.ociOptions = merged
     }
     customer.updatedAt = now
-    audit(tem, actor, { action: 'customer.update', targetType: 'customer', targetId: id, customerId: id, before, after: wrap(customer).toObject() }, now)
+    // A replaced secret leaves hasOrderStatusSecret as it was: the entry says that it was set.
+    const secretChange = orderStatusSecret === undefined ? {} : { orderStatusSecret: orderStatusSecret === null ? 'cleared' : 'set' }
+    audit(tem, actor, { action: 'customer.update', targetType: 'customer', targetId: id, customerId: id, before, after: { ...audited(customer), ...secretChange } }, now)
     return customer
   })
+}
+
+/** The customer as the audit log keeps it: whether it has an order-status secret, never the sealed value. */
+function audited(customer: Customer): Record<string, unknown> {
+  const { orderStatusSecret, ...settings } = wrap(customer).toObject()
+  return { ...settings, hasOrderStatusSecret: Boolean(orderStatusSecret) }
 }
 
 export async function addCredential(

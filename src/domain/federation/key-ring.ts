@@ -32,14 +32,20 @@ export interface Jwk {
 /**
  * The assertion signing keys, shared by every replica through the database.
  * The newest unretired key signs; a retired key stays published (and verifies) until every
- * token it signed has expired, so rotation never breaks a live assertion.
+ * token it signed has expired, so rotation never breaks a live assertion. Its private part is
+ * erased when it is retired, and its row deleted by a later rotation once it is out of the JWKS
+ * (docs/operations.md, "Key rotation"): nothing that could sign outlives its use.
  */
 export class KeyRing {
   private cache?: { at: number; keys: SigningKey[] }
 
   constructor(
     private readonly em: () => SqlEntityManager,
-    /** How long a retired key stays published: the assertion TTL plus a margin for clock skew. */
+    /**
+     * How long a retired key stays published: longer than the last assertion it signed can verify
+     * (the TTL, plus the verifier's 30 s tolerance, plus the up to 10 s other replicas may still
+     * sign with it), with a margin for clocks that disagree (docs/operations.md, "Clocks").
+     */
     readonly publishForSeconds: number,
     /** The gateway clock: verification checks exp/nbf against it too, so both agree. */
     readonly now: () => Date,
@@ -56,7 +62,7 @@ export class KeyRing {
     await this.em().transactional(async (em) => {
       await em.execute('select pg_advisory_xact_lock(?)', [ROTATION_LOCK])
       for (const key of await em.find(SigningKey, {})) {
-        if (!KeySealer.isSealed(key.privateKeyPem)) key.privateKeyPem = this.sealer.seal(key.privateKeyPem, key.kid)
+        if (key.privateKeyPem && !KeySealer.isSealed(key.privateKeyPem)) key.privateKeyPem = this.sealer.seal(key.privateKeyPem, key.kid)
       }
       await em.flush()
       if ((await em.count(SigningKey, { retiredAt: null })) === 0) await this.createKey(em)
@@ -66,8 +72,9 @@ export class KeyRing {
   }
 
   /**
-   * Retires the signing key(s) and creates a new one. `within` runs in the same transaction
-   * (the admin audit entry), so a rotation is never recorded without happening, or vice versa.
+   * Retires the signing key(s), erasing their private parts, and creates a new one; deletes the
+   * keys no longer published. `within` runs in the same transaction (the admin audit entry), so
+   * a rotation is never recorded without happening, or vice versa.
    */
   async rotate(within?: (em: SqlEntityManager, key: SigningKey, retired: string[]) => void): Promise<RotatedKey> {
     const em = this.em()
@@ -77,7 +84,10 @@ export class KeyRing {
       // since a waiting UPDATE does not see rows committed after it started.
       await tem.execute('select pg_advisory_xact_lock(?)', [ROTATION_LOCK])
       const retired = (await tem.find(SigningKey, { retiredAt: null })).map((k) => k.kid)
-      await tem.nativeUpdate(SigningKey, { retiredAt: null }, { retiredAt: this.now() })
+      // A retired key never signs again (a replica that read it less than 10 s ago signs from
+      // memory): only its public part is still needed, to verify what it signed.
+      await tem.nativeUpdate(SigningKey, { retiredAt: null }, { retiredAt: this.now(), privateKeyPem: null })
+      await tem.nativeDelete(SigningKey, { retiredAt: { $lte: this.publishedSince() } })
       const key = await this.createKey(tem)
       within?.(tem, key, retired)
       return { key, retired }
@@ -88,7 +98,7 @@ export class KeyRing {
 
   async signingKey(): Promise<ActiveKey> {
     const key = (await this.keys()).find((k) => !k.retiredAt)
-    if (!key) throw new Error('No active signing key: run ensureKey() at start-up')
+    if (!key?.privateKeyPem) throw new Error('No active signing key: run ensureKey() at start-up')
     return { kid: key.kid, privateKeyPem: this.sealer.open(key.privateKeyPem, key.kid) }
   }
 
@@ -112,14 +122,18 @@ export class KeyRing {
   private async keys(): Promise<SigningKey[]> {
     const nowMs = this.now().getTime()
     if (this.cache && nowMs - this.cache.at < 10_000) return this.cache.keys
-    const cutoff = new Date(nowMs - this.publishForSeconds * 1000)
     const keys = await this.em().find(
       SigningKey,
-      { $or: [{ retiredAt: null }, { retiredAt: { $gt: cutoff } }] },
+      { $or: [{ retiredAt: null }, { retiredAt: { $gt: this.publishedSince() } }] },
       { orderBy: { createdAt: 'desc' } },
     )
     this.cache = { at: nowMs, keys }
     return keys
+  }
+
+  /** Keys retired at or before this moment may no longer verify anything: unpublished. */
+  private publishedSince(): Date {
+    return new Date(this.now().getTime() - this.publishForSeconds * 1000)
   }
 
   private async createKey(em: SqlEntityManager): Promise<SigningKey> {

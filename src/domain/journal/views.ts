@@ -9,7 +9,7 @@ import type { SessionStatus } from '../../persistence/entities/index.ts'
 
 export const SESSION_STATUSES = ['provisioned', 'started', 'cart_returned', 'ordered', 'failed', 'expired'] as const satisfies readonly SessionStatus[]
 export const SESSION_OPERATIONS = ['create', 'edit', 'inspect', 'source'] as const
-export const JOURNAL_CHANNELS = ['cxml', 'oci', 'start', 'cart', 'shop'] as const
+export const JOURNAL_CHANNELS = ['cxml', 'oci', 'start', 'cart', 'shop', 'http'] as const
 export const JOURNAL_OUTCOMES = ['ok', 'refused', 'malformed', 'error'] as const
 
 /** Which sessions searchSessions returns; every filter given must match. */

@@ -1,6 +1,9 @@
 import type { OutboxMessage } from '../../persistence/entities/index.ts'
 import type { OutboxResult, OutboxStore } from '../../persistence/outbox-store.ts'
+import { withSenderSecret } from '../../protocols/cxml/fulfill.ts'
 import { readStatusResponse } from '../../protocols/cxml/status-response.ts'
+import { openOrderStatusSecret } from '../customers/order-status-secret.ts'
+import type { KeySealer } from '../security/secrets.ts'
 import { retryDelayMs } from './message.ts'
 
 export interface OutboxLog {
@@ -15,6 +18,8 @@ export interface OutboxWorkerOptions {
   timeoutMs: number
   /** Sent as `Authorization: Bearer` with storefront orders (STOREFRONT_ORDER_TOKEN). */
   storefrontToken?: string
+  /** Opens the customer's order-status secret, put in each cXML document as it is posted. */
+  sealer: KeySealer
   log: OutboxLog
   random?: () => number
 }
@@ -30,7 +35,10 @@ const MAX_ANSWER_BYTES = 64 * 1024
  * Delivers the outbox (docs/operations.md, "The outbox"): claims due messages, POSTs each with a
  * timeout, records 2xx as delivered (a cXML message: the buyer's Response Status code must be 2xx
  * too), and otherwise schedules the next attempt with backoff — `dead` once `maxAttempts` are spent.
- * Delivery is at least once: each POST carries the message id as `Idempotency-Key`.
+ * Delivery is at least once: each POST carries the message id as `Idempotency-Key`. A cXML
+ * document gets the customer's current order-status secret in its Sender just before it is posted
+ * (docs/cxml.md, "ConfirmationRequest and ShipNoticeRequest"): the stored row never holds it, and a
+ * message queued before the secret was set, replaced or cleared goes with the one in force.
  */
 export class OutboxWorker {
   constructor(private readonly store: OutboxStore, private readonly options: OutboxWorkerOptions) {}
@@ -75,17 +83,29 @@ export class OutboxWorker {
   private async post(message: OutboxMessage, signal?: AbortSignal): Promise<{ ok: true; httpStatus: number; cxmlStatus?: number } | { ok: false; error: string; httpStatus?: number; cxmlStatus?: number }> {
     const headers: Record<string, string> = { 'content-type': message.contentType, 'idempotency-key': message.id, 'user-agent': 'Punchgate' }
     if (message.kind === 'storefront.order' && this.options.storefrontToken) headers.authorization = `Bearer ${this.options.storefrontToken}`
+    let body: string | null | undefined
+    try {
+      body = message.kind === 'storefront.order' ? message.body : await this.withOrderStatusSecret(message)
+    } catch (err) {
+      return { ok: false, error: (err as Error).message.slice(0, 500) }
+    }
     const timeout = AbortSignal.timeout(this.options.timeoutMs)
     let answer: Response
     try {
-      answer = await fetch(message.url, { method: 'POST', headers, body: message.body, redirect: 'manual', signal: signal ? AbortSignal.any([timeout, signal]) : timeout })
+      answer = await fetch(message.url, { method: 'POST', headers, body, redirect: 'manual', signal: signal ? AbortSignal.any([timeout, signal]) : timeout })
     } catch (err) {
       return { ok: false, error: timeout.aborted ? `no answer within ${this.options.timeoutMs / 1000} s` : transportError(err) }
     }
-    const body = await limitedBody(answer)
+    const answerBody = await limitedBody(answer)
     if (answer.status < 200 || answer.status > 299) return { ok: false, error: `HTTP ${answer.status}`, httpStatus: answer.status }
     if (message.kind === 'storefront.order') return { ok: true, httpStatus: answer.status }
-    return cxmlOutcome(answer, body)
+    return cxmlOutcome(answer, answerBody)
+  }
+
+  /** The cXML document with the customer's order-status secret in its Sender, as it stands now; without one when the customer has none. */
+  private async withOrderStatusSecret(message: OutboxMessage): Promise<string | null | undefined> {
+    const sealed = await this.store.orderStatusSecret(message.customerId)
+    return sealed && message.body ? withSenderSecret(message.body, openOrderStatusSecret(this.options.sealer, message.customerId, sealed)) : message.body
   }
 }
 

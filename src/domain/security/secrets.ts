@@ -50,8 +50,9 @@ export function loadSecretKey(opts: { secretKey?: string; dataDir: string; inMem
 const SEALED = 'sealed:v1:'
 
 /**
- * Private keys at rest (the assertion signing keys): AES-256-GCM under a key derived from the
- * server key (HKDF-SHA-256), so a copy of the database alone cannot sign as the gateway
+ * Secrets the gateway must use or send on, at rest — the assertion signing keys and the customers'
+ * order-status secrets: AES-256-GCM under a key derived from the server key (HKDF-SHA-256), so a
+ * copy of the database alone cannot sign as the gateway nor post as the supplier
  * (docs/operations.md, "Keys at rest"). The row's id is the additional data: a sealed value
  * copied into another row does not open there.
  */

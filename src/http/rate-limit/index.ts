@@ -7,6 +7,18 @@ import { cxmlCredentialHint } from '../../protocols/cxml/credential-hint.ts'
 import { ociCredentialHint } from '../../protocols/oci/credential-hint.ts'
 import { fallbackStore, LocalCounters, SharedCounters } from './store.ts'
 
+/**
+ * The Redis connection when REDIS_URL is set (rate limits and the console's failed sign-ins), else
+ * undefined. Start-up waits for it at most a second: an unreachable Redis does not stop the gateway.
+ */
+export async function connectRedis(app: FastifyInstance, config: Readonly<Config>): Promise<SharedCounters | undefined> {
+  if (!config.redisUrl) return undefined
+  const shared = new SharedCounters(config.redisUrl, config.redisKeyPrefix, app.log)
+  app.addHook('onClose', () => shared.close())
+  await shared.connected()
+  return shared
+}
+
 /** Which limits a route has: every route not named here has none (docs/operations.md, "Rate limits"). */
 type RouteClass = 'punchout' | 'start' | 'api' | 'signIn'
 
@@ -27,14 +39,9 @@ type Check = (request: FastifyRequest, reply: FastifyReply, key: string) => Prom
  * it). A refusal is a PG_ERR_RATE_LIMITED with Retry-After, answered and journaled like any other
  * refusal — cXML for cXML clients, a page for browsers, JSON for the API.
  */
-export async function registerRateLimits(app: FastifyInstance, config: Readonly<Config>, hasher: SecretHasher): Promise<void> {
+export async function registerRateLimits(app: FastifyInstance, config: Readonly<Config>, hasher: SecretHasher, shared: SharedCounters | undefined): Promise<void> {
   const limits = config.rateLimits
   if (!limits.enabled) return
-  const shared = config.redisUrl ? new SharedCounters(config.redisUrl, `${config.redisKeyPrefix}rate-limit:`, app.log) : undefined
-  if (shared) {
-    app.addHook('onClose', () => shared.close())
-    await shared.connected()
-  }
   const timeWindow = limits.windowSeconds * 1000
   await app.register(rateLimit, { global: false, store: fallbackStore(shared, new LocalCounters()), skipOnError: true, timeWindow })
 

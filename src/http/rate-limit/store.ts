@@ -7,7 +7,8 @@ import { Redis } from 'ioredis'
  * against the same limit; in this process when it is not, or while Redis cannot answer. An
  * outage of the limiter must not stop punchout (docs/operations.md, "Rate limits"): a request
  * waits at most one short command timeout for Redis, then is counted locally, and after a
- * failure Redis is left alone for a while instead of being asked again by every request.
+ * failure Redis is left alone for a while instead of being asked again by every request. The
+ * same connection keeps the console's failed sign-ins (./sign-in.ts), which fail closed instead.
  */
 const CONNECT_TIMEOUT_MS = 500
 const COMMAND_TIMEOUT_MS = 250
@@ -29,7 +30,10 @@ interface RedisWithCounter extends Redis {
   punchgateCount(key: string, windowMs: number): Promise<[number, number]>
 }
 
-/** The shared Redis connection and its health, logged once when an outage starts and once when it ends. */
+/**
+ * The gateway's one Redis connection and its health, logged once when an outage starts and once
+ * when it ends. Keys start with REDIS_KEY_PREFIX; each user of the connection adds its own part.
+ */
 export class SharedCounters {
   private healthy = true
   private pausedUntil = 0
@@ -60,7 +64,7 @@ export class SharedCounters {
   }
 
   async count(key: string, windowMs: number): Promise<Result> {
-    const [current, ttl] = await this.client.punchgateCount(this.prefix + key, windowMs)
+    const [current, ttl] = await this.client.punchgateCount(`${this.prefix}rate-limit:${key}`, windowMs)
     this.recovered()
     return { current, ttl }
   }
@@ -69,14 +73,14 @@ export class SharedCounters {
     this.pausedUntil = Date.now() + PAUSE_AFTER_FAILURE_MS
     if (!this.healthy) return
     this.healthy = false
-    this.log.warn({ error: err.name, reason: err.message.slice(0, 200) }, 'rate limits: Redis unavailable; counting in this process until it is back')
+    this.log.warn({ error: err.name, reason: err.message.slice(0, 200) }, 'Redis unavailable: rate limits count in this process and console sign-ins are refused until it is back')
   }
 
-  private recovered(): void {
+  recovered(): void {
     if (this.healthy) return
     this.healthy = true
     this.pausedUntil = 0
-    this.log.info('rate limits: Redis reachable again; counting shared across replicas')
+    this.log.info('Redis reachable again: rate limits and console sign-in failures counted across replicas')
   }
 
   close(): void {

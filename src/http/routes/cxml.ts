@@ -7,7 +7,7 @@ import { PunchgateError, isPunchgateError } from '../../errors/index.ts'
 import type { Customer } from '../../persistence/entities/index.ts'
 import { buildProfileResponse, buildSetupResponse, buildStatusResponse, newPayloadId } from '../../protocols/cxml/build.ts'
 import type { OrderRequest } from '../../protocols/cxml/order-types.ts'
-import { readCxmlHead } from '../../protocols/cxml/parse.ts'
+import { completeCxmlRequest, readCxmlHead, type CxmlHead } from '../../protocols/cxml/parse.ts'
 import { redactSecrets } from '../../protocols/cxml/redact.ts'
 import type { CxmlHeader, CxmlRequestDocument, PunchOutSetupRequest } from '../../protocols/cxml/types.ts'
 import { acceptMultipartRelated, cxmlBody, refuseMultipartFor, type CxmlBody } from '../cxml-body.ts'
@@ -29,7 +29,7 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
         throw new PunchgateError('PG_ERR_MEDIA_TYPE', `Send cXML as text/xml or application/xml, not ${request.headers['content-type'] ?? 'without a Content-Type'}.`)
       }
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-      request.journal!.body = redactSecrets(raw, request.headers['content-type'])
+      keepForJournal(request, raw, request.headers['content-type'])
       const body = splitOrMalformed(request, raw)
       // The Header first, then the credential, then the rest: an unknown sender cannot make the
       // gateway parse a large document (docs/cxml.md, "Hostile input").
@@ -38,7 +38,7 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       bindLogContext(request, reply, { payloadID: head.payloadID })
       const customer = await authenticate(head.header)
       request.journal!.customerId = customer.id
-      const doc = parseOrMalformed(request, () => head.complete())
+      const doc = await completeOrMalformed(request, head, body)
       if (body.attachments && doc.request.kind !== 'OrderRequest') throw refuseMultipartFor(doc.request.kind === 'Other' ? doc.request.element : doc.request.kind)
       const answer = { payloadID: newPayloadId(new URL(deps.config.publicUrl).hostname), timestamp: deps.now() }
       request.journal!.protocolStatus = 200
@@ -60,12 +60,31 @@ export async function cxmlRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   function splitOrMalformed(request: FastifyRequest, raw: Buffer): CxmlBody {
     try {
       const body = cxmlBody(request, raw)
-      if (body.attachments) request.journal!.body = redactSecrets(body.document, body.contentType)
+      if (body.attachments) keepForJournal(request, body.document, body.contentType)
       return body
     } catch (err) {
       if (isPunchgateError(err)) request.journal!.outcome = 'malformed'
       throw err
     }
+  }
+
+  /** The journal masks the body once it knows how much of it it keeps (docs/operations.md, "Logs and the journal"). */
+  function keepForJournal(request: FastifyRequest, bytes: Buffer, contentType: string | undefined): void {
+    request.journal!.unmasked = { bytes, mask: (b) => redactSecrets(b, contentType) }
+  }
+
+  /**
+   * The whole document, once its Header is authenticated: a large one is masked and parsed on a
+   * worker thread (docs/cxml.md, "Large documents"), a small one was parsed with its Header.
+   */
+  async function completeOrMalformed(request: FastifyRequest, head: CxmlHead, body: CxmlBody): Promise<CxmlRequestDocument> {
+    if (head.parsed || !ctx.parsePool.enabled) return parseOrMalformed(request, () => completeCxmlRequest(head, body.document, body.contentType))
+    const parsed = await ctx.parsePool.parse(head, body.document, body.contentType)
+    request.journal!.body = parsed.masked
+    return parseOrMalformed(request, () => {
+      if ('error' in parsed) throw parsed.error
+      return parsed.document
+    })
   }
 
   function parseOrMalformed<T>(request: FastifyRequest, parse: () => T): T {

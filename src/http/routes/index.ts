@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { Deps } from '../../domain/deps.ts'
 import type { Database } from '../../persistence/database.ts'
+import type { CxmlParsePool } from '../../protocols/cxml/parse-pool.ts'
 import type { Capability } from '../auth.ts'
 
 /**
@@ -11,6 +12,8 @@ export interface RouteContext {
   deps: Deps
   db: Database
   auth: (capability: Capability) => (request: FastifyRequest) => Promise<void>
+  /** Parses large cXML documents off the event loop. */
+  parsePool: CxmlParsePool
 }
 
 declare module 'fastify' {

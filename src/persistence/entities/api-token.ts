@@ -12,6 +12,8 @@ export class ApiToken {
   customerIds?: string[] | null
   createdAt!: Date
   revokedAt?: Date | null
+  /** From this instant the token is refused like an unknown one; null: it does not expire. */
+  expiresAt?: Date | null
 }
 
 export const ApiTokenSchema = new EntitySchema<ApiToken>({
@@ -25,5 +27,6 @@ export const ApiTokenSchema = new EntitySchema<ApiToken>({
     customerIds: { type: 'json', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     revokedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    expiresAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
   },
 })

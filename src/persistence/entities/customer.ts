@@ -28,6 +28,11 @@ export class Customer {
   cartChecks?: Record<string, unknown> | null
   /** Where the supplier's ConfirmationRequest and ShipNoticeRequest documents go (docs/cxml.md); null: none are sent. */
   orderStatusUrl?: string | null
+  /**
+   * The SharedSecret the buyer network gave the supplier, put in Header/Sender of those documents
+   * when they are posted: sealed (src/domain/customers/order-status-secret.ts), never in clear.
+   */
+  orderStatusSecret?: string | null
   /** Order on behalf (src/domain/on-behalf/settings.ts): null is allowed, time box of at most 60 minutes. */
   onBehalf?: { allowed: boolean; maxMinutes: number } | null
   createdAt!: Date
@@ -57,6 +62,7 @@ export const CustomerSchema = new EntitySchema<Customer>({
     pricePolicy: { type: 'string', length: 10, default: 'record' },
     cartChecks: { type: 'json', nullable: true },
     orderStatusUrl: { type: 'string', length: 2000, nullable: true },
+    orderStatusSecret: { type: 'text', nullable: true },
     onBehalf: { type: 'json', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },

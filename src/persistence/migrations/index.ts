@@ -14,6 +14,9 @@ import { Migration20261130001300_session_replay } from './Migration2026113000130
 import { Migration20261130001400_on_behalf } from './Migration20261130001400_on_behalf.ts'
 import { Migration20261130001600_outbox_retention } from './Migration20261130001600_outbox_retention.ts'
 import { Migration20261130001700_order_fingerprint } from './Migration20261130001700_order_fingerprint.ts'
+import { Migration20261130001800_api_token_expiry } from './Migration20261130001800_api_token_expiry.ts'
+import { Migration20261130001900_retired_key_erased } from './Migration20261130001900_retired_key_erased.ts'
+import { Migration20261130002000_order_status_secret } from './Migration20261130002000_order_status_secret.ts'
 
 /**
  * Migrations are listed here, not discovered: the project is ESM and runs TypeScript directly.
@@ -35,4 +38,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130001400_on_behalf', class: Migration20261130001400_on_behalf },
   { name: 'Migration20261130001600_outbox_retention', class: Migration20261130001600_outbox_retention },
   { name: 'Migration20261130001700_order_fingerprint', class: Migration20261130001700_order_fingerprint },
+  { name: 'Migration20261130001800_api_token_expiry', class: Migration20261130001800_api_token_expiry },
+  { name: 'Migration20261130001900_retired_key_erased', class: Migration20261130001900_retired_key_erased },
+  { name: 'Migration20261130002000_order_status_secret', class: Migration20261130002000_order_status_secret },
 ]

@@ -8,12 +8,15 @@
 import { PunchgateError } from '../../errors/index.ts'
 import { CXML_VERSION, cxmlTimestamp } from './build.ts'
 import type { Credential } from './types.ts'
-import { element, serializeDocument, type XmlElement } from './xml-writer.ts'
+import { element, escapeText, serializeDocument, type XmlElement } from './xml-writer.ts'
 
 export const FULFILL_DTD_URL = `http://xml.cxml.org/schemas/cXML/${CXML_VERSION}/Fulfill.dtd`
 const LANG = 'en-US'
 
-/** Header and envelope of an outbound request: From and Sender the supplier, To the buyer. */
+/**
+ * Header and envelope of an outbound request: From and Sender the supplier, To the buyer. The
+ * Sender's SharedSecret is not part of it: withSenderSecret puts it in when the document is posted.
+ */
 export interface FulfillEnvelope {
   payloadID: string
   timestamp: Date
@@ -157,4 +160,21 @@ export function buildShipNoticeRequest(input: ShipNoticeInput): string {
     add(add(portion, 'ShipNoticeItem', { quantity: plainQuantity(line.quantity), lineNumber: String(line.lineNumber) }), 'UnitOfMeasure', {}, line.unitOfMeasure)
   }
   return serialize(root)
+}
+
+/** The Sender's first Credential up to its Identity, as serializeDocument writes it; group 1 is the Identity's indentation. */
+const SENDER_IDENTITY = /<Sender>\n *<Credential [^>]*>\n( *)<Identity(?:\/>|>[^<]*<\/Identity>)/
+
+/**
+ * The document with the supplier's SharedSecret in Header/Sender/Credential, right after its
+ * Identity as the DTD orders them (docs/cxml.md, "ConfirmationRequest and ShipNoticeRequest"). The
+ * outbox puts it in just before posting, so the stored document never holds it. The document is
+ * one this module built: its writer escapes every `<` and `>` in text and attributes, so the first
+ * `<Sender>` is the element and its Credential the one the secret belongs to.
+ */
+export function withSenderSecret(document: string, secret: string): string {
+  const sender = SENDER_IDENTITY.exec(document)
+  if (!sender) throw new PunchgateError('PG_ERR_INTERNAL', 'The document has no Header/Sender/Credential/Identity to put the SharedSecret after.')
+  const end = sender.index + sender[0].length
+  return `${document.slice(0, end)}\n${sender[1]}<SharedSecret>${escapeText(secret)}</SharedSecret>${document.slice(end)}`
 }

@@ -96,42 +96,42 @@ export const HEAD_WINDOW = 64 * 1024
 export interface CxmlHead {
   payloadID: string
   header: CxmlHeader
-  /** Parses the whole document; refuses it if its Header differs from the one authenticated. */
-  complete(): CxmlRequestDocument
+  /** The whole document once parsed, when it was small enough to parse before authentication. */
+  parsed?: CxmlRequestDocument
 }
 
 /**
  * The first stage of a cXML request (docs/cxml.md, "Hostile input"): the work a sender can cause
  * before its credential is checked is bounded by HEAD_WINDOW. The Header comes before the
  * Request (cXML DTD), so a large document is read up to its `</Header>`, closed there, and parsed;
- * the full parse runs only once the caller has authenticated that Header.
+ * the full parse (completeCxmlRequest) runs only once the caller has authenticated that Header.
  */
 export function readCxmlHead(body: Buffer, contentType?: string): CxmlHead {
   const text = decodeXmlBody(body, contentType)
   if (text.length <= HEAD_WINDOW) {
-    const doc = documentFromRoot(parseCxmlRoot(text))
-    return { payloadID: doc.envelope.payloadID, header: doc.envelope.header, complete: () => doc }
+    const parsed = documentFromRoot(parseCxmlRoot(text))
+    return { payloadID: parsed.envelope.payloadID, header: parsed.envelope.header, parsed }
   }
   const end = text.indexOf(HEADER_END)
   if (end < 0 || end + HEADER_END.length > HEAD_WINDOW) {
     throw invalid(`The Header must come first and end within the first ${HEAD_WINDOW / 1024} KiB of a document; this one does not.`)
   }
   const root = parseCxmlRoot(`${text.slice(0, end + HEADER_END.length)}</cXML>`)
-  const payloadID = requiredAttr(root, 'payloadID').trim()
-  const header = readHeader(root)
-  return {
-    payloadID,
-    header,
-    complete() {
-      const doc = documentFromRoot(parseCxmlRoot(text))
-      // One parse decides: a Header that reads differently in the whole document (a parser
-      // differential) must not be the one that was authenticated.
-      if (doc.envelope.payloadID !== payloadID || !isDeepStrictEqual(doc.envelope.header, header)) {
-        throw invalid('The Header reads differently in the whole document than at its start; send one plain Header before the Request.')
-      }
-      return doc
-    },
+  return { payloadID: requiredAttr(root, 'payloadID').trim(), header: readHeader(root) }
+}
+
+/**
+ * The whole document whose head was authenticated. One parse decides: a Header that reads
+ * differently in the whole document (a parser differential) must not be the one that was
+ * authenticated. Pure and synchronous, so it also runs on a worker thread (parse-pool.ts).
+ */
+export function completeCxmlRequest(head: CxmlHead, body: Buffer, contentType?: string): CxmlRequestDocument {
+  if (head.parsed) return head.parsed
+  const doc = documentFromRoot(parseCxmlRoot(decodeXmlBody(body, contentType)))
+  if (doc.envelope.payloadID !== head.payloadID || !isDeepStrictEqual(doc.envelope.header, head.header)) {
+    throw invalid('The Header reads differently in the whole document than at its start; send one plain Header before the Request.')
   }
+  return doc
 }
 
 const HEADER_END = '</Header>'

@@ -4,7 +4,7 @@ import { SignJWT, decodeProtectedHeader, importPKCS8, type JWK } from 'jose'
 import { buildTestApp, usingPostgres } from '../../helpers/app.ts'
 import { setupRequest } from '../../helpers/fixtures.ts'
 import { DEFAULT_PERMISSIONS } from '../../../src/domain/provisioning/permissions.ts'
-import { PunchoutSession } from '../../../src/persistence/entities/index.ts'
+import { PunchoutSession, SigningKey } from '../../../src/persistence/entities/index.ts'
 import {
   AUDIENCE, CORPUS, api, assertionFor, buyerCustomer, corpusBody, corpusCustomer, jwks, punchout,
   shopLogin, usersOf, verifyLikeStorefront,
@@ -212,4 +212,48 @@ t.test(`B15 jwt-key-rotation: new assertions use the new key, earlier ones still
   // Once no assertion of the old key can be live (TTL + 120 s), it leaves the JWKS.
   app.clock.advance(60 + 120 + 11)
   t.same((await jwks(app)).keys.map((k) => k.kid), [newKid])
+})
+
+t.test(`B15 jwt-key-rotation: once its assertions have expired, the old key leaves the JWKS and verifies nothing (${db})`, async (t) => {
+  const app = await buildTestApp(t)
+  const { from } = await buyerCustomer(app)
+  const old = await app.deps.keys.signingKey()
+  const oldKey = await importPKCS8(old.privateKeyPem, 'ES256')
+  // What a copy of the old key signs now: every claim right, only the key is retired.
+  const signedByOldKey = (payload: Record<string, unknown>) => {
+    const iat = Math.floor(app.clock.now.getTime() / 1000)
+    return new SignJWT({ ...payload, jti: `old-key-${iat}`, iat, nbf: iat, exp: iat + 60 })
+      .setProtectedHeader({ alg: 'ES256', kid: old.kid }).sign(oldKey)
+  }
+  const { payload } = await verifyLikeStorefront(app, await assertionFor(app, setupRequest({ from, extrinsics: person('ret') })))
+  const { kid: newKid } = (await api(app, 'POST', '/api/keys/rotate')).json()
+
+  // The whole lifetime of an assertion (TTL 60 s, plus the verifier's 30 s tolerance) later, the
+  // old key is still published: an assertion it signed at rotation is still live.
+  app.clock.advance(60 + 30)
+  t.same((await jwks(app)).keys.map((k) => k.kid).sort(), [old.kid, newKid].sort(), 'both keys published')
+  await t.resolves(verifyLikeStorefront(app, await signedByOldKey(payload)), 'the old key still verifies')
+
+  app.clock.advance(120 - 30 + 11)
+  t.same((await jwks(app)).keys.map((k) => k.kid), [newKid], 'only the new key is published')
+  const late = await signedByOldKey(payload)
+  await t.rejects(verifyLikeStorefront(app, late), { code: 'ERR_JWKS_NO_MATCHING_KEY' }, 'refused by a storefront verifying against the JWKS')
+  const login = await shopLogin(app, late)
+  t.equal(login.statusCode, 401, 'refused by the built-in storefront')
+  t.match(login.body, 'it was not signed by a key of this gateway')
+})
+
+t.test(`B15 jwt-key-rotation: a retired key's private part is erased at rotation, the key deleted by a rotation after it left the JWKS (${db})`, async (t) => {
+  const app = await buildTestApp(t)
+  const keys = () => app.db.orm.em.fork().find(SigningKey, {}, { orderBy: { createdAt: 'asc' } })
+  const [first] = await keys()
+  await api(app, 'POST', '/api/keys/rotate')
+  t.match(await keys(), [{ kid: first!.kid, privateKeyPem: null }, { privateKeyPem: /^sealed:v1:/ }], 'the retired key keeps only its public part')
+
+  app.clock.advance(60 + 120 + 1)
+  const third = (await api(app, 'POST', '/api/keys/rotate')).json()
+  const left = await keys()
+  t.notOk(left.some((k) => k.kid === first!.kid), 'the key out of the JWKS is deleted')
+  t.equal(left.length, 2, 'the key retired now stays, without its private part, until it leaves the JWKS')
+  t.match(left, [{ privateKeyPem: null }, { kid: third.kid, privateKeyPem: /^sealed:v1:/ }])
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildConfirmationRequest, buildShipNoticeRequest, plainQuantity, type FulfillEnvelope } from '../../../src/protocols/cxml/fulfill.ts'
+import { buildConfirmationRequest, buildShipNoticeRequest, plainQuantity, withSenderSecret, type FulfillEnvelope } from '../../../src/protocols/cxml/fulfill.ts'
 import { readStatusResponse } from '../../../src/protocols/cxml/status-response.ts'
 import { assertValidCxml } from '../../helpers/cxml-dtd.ts'
 
@@ -65,6 +65,15 @@ t.test('a ship notice without a SCAC or expected delivery is valid too', async (
   await assertValidCxml(t, xml)
   t.match(xml, /<Request deploymentMode="test">/)
   t.notMatch(xml, /deliveryDate|SCAC/)
+})
+
+t.test('the SharedSecret goes into Sender/Credential after its Identity, escaped, and nowhere else', async (t) => {
+  const xml = buildConfirmationRequest({ ...envelope, confirmID: 'C-4', type: 'accept', noticeDate: envelope.timestamp, order, comments: '<Sender><Identity>x</Identity>', lines: [] })
+  const sent = withSenderSecret(xml, 'se<c>&ret')
+  await assertValidCxml(t, sent)
+  t.match(sent, /<Sender>\s*<Credential domain="DUNS">\s*<Identity>123456789<\/Identity>\s*<SharedSecret>se&lt;c&gt;&amp;ret<\/SharedSecret>\s*<\/Credential>\s*<UserAgent>/)
+  t.equal(sent.match(/<SharedSecret>/g)!.length, 1)
+  t.equal(sent.replace(/\n *<SharedSecret>.*<\/SharedSecret>/, ''), xml, 'the rest of the document is unchanged')
 })
 
 t.test('quantities lose trailing zeros only', async (t) => {

@@ -12,7 +12,7 @@ import { credentialView, customerView } from './serialize.ts'
 
 export async function customerRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>()
-  const { now, hasher } = ctx.deps
+  const { now, hasher, sealer } = ctx.deps
   const tags = ['customers']
 
   api.get('/customers', {
@@ -23,7 +23,7 @@ export async function customerRoutes(app: FastifyInstance, ctx: RouteContext): P
   api.post('/customers', {
     onRequest: ctx.auth('manage'),
     schema: { tags, summary: 'Create a customer (buying organization)', body: customerInputSchema, response: { 201: customerSchema } },
-  }, async (request, reply) => reply.code(201).send(customerView(await createCustomer(request.em, request.actor!, request.body, now()))))
+  }, async (request, reply) => reply.code(201).send(customerView(await createCustomer(request.em, sealer, request.actor!, request.body, now()))))
 
   api.get('/customers/:id', {
     onRequest: ctx.auth('read'),
@@ -32,8 +32,8 @@ export async function customerRoutes(app: FastifyInstance, ctx: RouteContext): P
 
   api.patch('/customers/:id', {
     onRequest: ctx.auth('manage'),
-    schema: { tags, summary: 'Change a customer: profile, policy, allow-list, transport', params: idParamsSchema, body: customerPatchSchema, response: { 200: customerSchema } },
-  }, async (request) => customerView(await patchCustomer(request.em, request.actor!, request.params.id, request.body, now())))
+    schema: { tags, summary: 'Change a customer: profile, policy, allow-list, transport, order-status URL and secret', params: idParamsSchema, body: customerPatchSchema, response: { 200: customerSchema } },
+  }, async (request) => customerView(await patchCustomer(request.em, sealer, request.actor!, request.params.id, request.body, now())))
 
   api.get('/customers/:id/credentials', {
     onRequest: ctx.auth('read'),

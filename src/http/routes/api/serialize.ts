@@ -10,6 +10,7 @@ export const customerView = (c: Customer) => ({
   retentionDays: c.retentionDays, slaTier: c.slaTier, priceTolerance: Number(c.priceTolerance ?? 0), pricePolicy: c.pricePolicy ?? 'record',
   onBehalf: onBehalfSettings(c),
   orderStatusUrl: c.orderStatusUrl ?? null,
+  hasOrderStatusSecret: Boolean(c.orderStatusSecret),
   cartChecks: cartChecksSettings(c),
   createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
 })
@@ -21,4 +22,5 @@ export const credentialView = (c: Credential) => ({
 
 export const tokenView = (t: ApiToken) => ({
   id: t.id, name: t.name, role: t.role, customerIds: t.customerIds ?? null, createdAt: t.createdAt.toISOString(), revokedAt: iso(t.revokedAt),
+  expiresAt: iso(t.expiresAt),
 })
