@@ -201,6 +201,19 @@ t.test('order on behalf', async (t) => {
     }
   })
 
+  t.test('switching it off ends the on-behalf sessions already running, recorded once', async (t) => {
+    const b = await buyer()
+    const agent = await agentShop(b.userId)
+    t.equal((await agent.get()).statusCode, 200)
+    await call(app, 'PATCH', `/api/customers/${b.customer.id}`, adminHeaders, { onBehalf: { allowed: false } })
+    const page = await agent.get()
+    t.equal(page.statusCode, 403)
+    t.match(page.body, /no longer allows agents to act on behalf/)
+    t.equal((await agent.post('cart', 'sku=GLV-NIT-L&quantity=1')).statusCode, 403)
+    t.equal((await events(agent.sessionId)).filter((e) => e === 'on_behalf.revoked').length, 1)
+    t.same((await audits(b.customer.id)).map((a) => a.action), ['on_behalf.start', 'on_behalf.revoke'])
+  })
+
   t.test('a customer can switch it off, and caps the time box', async (t) => {
     const b = await buyer()
     const patch = (onBehalf: unknown) => call(app, 'PATCH', `/api/customers/${b.customer.id}`, adminHeaders, { onBehalf })

@@ -13,6 +13,7 @@ import { handOffWrites } from '../orders/hand-off.ts'
 import { checkOrderPrices, refuseOnMismatch } from '../orders/price-check.ts'
 import { toUnits } from '../pricing/decimal.ts'
 import { SessionRefusal } from '../sessions/refusal.ts'
+import { onBehalfSettings } from './settings.ts'
 import { nextStatus, statusesAllowing } from '../sessions/states.ts'
 
 /**
@@ -21,27 +22,47 @@ import { nextStatus, statusesAllowing } from '../sessions/states.ts'
  * (permissions and spend limit) and by the session's time box.
  */
 
-/** The flag an expired on-behalf session gets, so its expiry is recorded once. */
+/** The flag an ended on-behalf session gets, so its end is recorded once. */
 const EXPIRED_FLAG = 'on-behalf-expired'
+const REVOKED_FLAG = 'on-behalf-revoked'
 
 /** The agent as the audit log names them: only the name is recorded. */
 const agentActor = (session: PunchoutSession): Actor => ({ name: session.onBehalfAgent!, role: 'support', customerIds: [session.customerId] })
 
 /**
- * Refuses every request of an on-behalf session whose time box has ended. The first refusal
- * records the expiry on the timeline (with the journal row) and in the audit log.
+ * Refuses every request of an on-behalf session that has ended: its time box is over, or the
+ * customer no longer allows agents to act for its buyers (switching it off ends the sessions
+ * already running, not only new ones). The first refusal records the end on the timeline (with
+ * the journal row) and in the audit log.
  */
-export async function refuseExpiredOnBehalf(em: SqlEntityManager, session: PunchoutSession, now: Date): Promise<void> {
+export async function refuseEndedOnBehalf(em: SqlEntityManager, session: PunchoutSession, customer: Pick<Customer, 'onBehalf'>, now: Date): Promise<void> {
+  if (!onBehalfSettings(customer).allowed) {
+    const message = 'The customer no longer allows agents to act on behalf of its buyers, so this on-behalf session has ended.'
+    return endOnBehalf(em, session, now, { flag: REVOKED_FLAG, code: 'PG_ERR_ON_BEHALF_OFF', message, event: 'on_behalf.revoked', action: 'on_behalf.revoke', data: { revokedAt: now.toISOString() } })
+  }
   if (!session.onBehalfExpiresAt || session.onBehalfExpiresAt > now) return
   const message = `The time box of this on-behalf session ended at ${session.onBehalfExpiresAt.toISOString()}. Start a new one from the console if the buyer still needs help.`
-  if (session.flags.includes(EXPIRED_FLAG)) throw new SessionRefusal('PG_ERR_ON_BEHALF_EXPIRED', message, session.id)
-  audit(em, agentActor(session), { action: 'on_behalf.expire', targetType: 'session', targetId: session.id, customerId: session.customerId, after: { expiredAt: session.onBehalfExpiresAt.toISOString() }, reason: session.onBehalfReason ?? undefined }, now)
+  return endOnBehalf(em, session, now, { flag: EXPIRED_FLAG, code: 'PG_ERR_ON_BEHALF_EXPIRED', message, event: 'on_behalf.expired', action: 'on_behalf.expire', data: { expiredAt: session.onBehalfExpiresAt.toISOString() } })
+}
+
+interface OnBehalfEnd {
+  flag: string
+  code: 'PG_ERR_ON_BEHALF_EXPIRED' | 'PG_ERR_ON_BEHALF_OFF'
+  message: string
+  event: string
+  action: string
+  data: Record<string, string>
+}
+
+async function endOnBehalf(em: SqlEntityManager, session: PunchoutSession, now: Date, end: OnBehalfEnd): Promise<never> {
+  if (session.flags.includes(end.flag)) throw new SessionRefusal(end.code, end.message, session.id)
+  audit(em, agentActor(session), { action: end.action, targetType: 'session', targetId: session.id, customerId: session.customerId, after: end.data, reason: session.onBehalfReason ?? undefined }, now)
   await em.flush()
   const plan: WritePlan = {
-    sessionUpdate: { sessionId: session.id, set: { flags: [...session.flags, EXPIRED_FLAG], updatedAt: now } },
-    events: [{ sessionId: session.id, at: now, type: 'on_behalf.expired', data: { agent: session.onBehalfAgent, expiredAt: session.onBehalfExpiresAt.toISOString() } }],
+    sessionUpdate: { sessionId: session.id, set: { flags: [...session.flags, end.flag], updatedAt: now } },
+    events: [{ sessionId: session.id, at: now, type: end.event, data: { agent: session.onBehalfAgent, ...end.data } }],
   }
-  throw new SessionRefusal('PG_ERR_ON_BEHALF_EXPIRED', message, session.id, plan)
+  throw new SessionRefusal(end.code, end.message, session.id, plan)
 }
 
 /** The cart's total, refused above the buyer's spend limit unless the buyer may go over it. */

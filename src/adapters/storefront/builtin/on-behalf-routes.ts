@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { cartReturnSchema } from '../../../../schemas/api/cart.ts'
 import type { CartItemInput } from '../../../domain/carts/cart-item.ts'
 import type { Deps } from '../../../domain/deps.ts'
-import { auditOnBehalfOrder, decideOnBehalfOrder, prepareCartForBuyer, refuseExpiredOnBehalf } from '../../../domain/on-behalf/act.ts'
+import { auditOnBehalfOrder, decideOnBehalfOrder, prepareCartForBuyer, refuseEndedOnBehalf } from '../../../domain/on-behalf/act.ts'
 import { viewSession } from '../../../domain/sessions/view.ts'
 import { PunchgateError } from '../../../errors/index.ts'
 import { Customer, PunchoutSession } from '../../../persistence/entities/index.ts'
@@ -27,8 +27,8 @@ const schema = { hide: true }
 
 /**
  * The built-in storefront's side of order on behalf (docs/storefront.md, "Order on behalf"): every
- * page of an on-behalf session is refused once its time box ended, and the agent saves the cart
- * for the buyer or orders it with the buyer's PO number.
+ * page of an on-behalf session is refused once its time box ended or the customer switched order
+ * on behalf off, and the agent saves the cart for the buyer or orders it with the buyer's PO number.
  */
 export async function registerOnBehalfRoutes(app: FastifyInstance, ctx: OnBehalfRouteContext): Promise<void> {
   const { deps } = ctx
@@ -40,7 +40,8 @@ export async function registerOnBehalfRoutes(app: FastifyInstance, ctx: OnBehalf
     const session = await request.em.findOne(PunchoutSession, { id: sid, onBehalfAgent: { $ne: null } })
     if (!session) return
     if (request.journal) Object.assign(request.journal, { sessionId: sid, customerId: session.customerId })
-    await refuseExpiredOnBehalf(request.em, session, deps.now())
+    const customer = await request.em.findOneOrFail(Customer, { id: session.customerId }, { fields: ['onBehalf'] })
+    await refuseEndedOnBehalf(request.em, session, customer, deps.now())
   })
 
   app.post<{ Params: { handle: string } }>('/s/:handle/on-behalf/prepare', { config, schema }, async (request, reply) => {
