@@ -4,7 +4,7 @@ import type { EntityMetadata, EntityProperty } from '@mikro-orm/core'
 interface Column {
   prop: string
   column: string
-  kind: 'json' | 'date' | 'decimal' | 'plain'
+  kind: 'json' | 'date' | 'decimal' | 'bytes' | 'plain'
   scale?: number
 }
 
@@ -15,7 +15,8 @@ function columnOf(prop: EntityProperty): Column {
     type === 'json' || columnType === 'jsonb' ? 'json'
       : type === 'date' || columnType.startsWith('timestamp') ? 'date'
         : type === 'decimal' || columnType.startsWith('numeric') ? 'decimal'
-          : 'plain'
+          : type === 'blob' || columnType === 'bytea' ? 'bytes'
+            : 'plain'
   return { prop: prop.name, column: prop.fieldNames[0]!, kind, ...(prop.scale !== undefined ? { scale: prop.scale } : {}) }
 }
 
@@ -59,7 +60,7 @@ export class RowMapper<T extends object> {
       .filter(([, value]) => value !== undefined)
       .map(([prop, value]) => {
         const column = this.column(prop)
-        return { column: column.column, placeholder: column.kind === 'json' ? '?::jsonb' : '?', param: toSql(column, value) }
+        return { column: column.column, placeholder: PLACEHOLDERS[column.kind] ?? '?', param: toSql(column, value) }
       })
   }
 
@@ -86,8 +87,17 @@ export interface Statement {
   params: unknown[]
 }
 
+/**
+ * Bytes travel as base64 text, decoded by the database: the embedded database's driver turns a
+ * binary parameter into hex one byte at a time (a 4 MiB body: a second and a half of the event
+ * loop and as much garbage), where Buffer's own base64 takes milliseconds — and is a third
+ * shorter than hex for the driver's per-character pass over every text parameter.
+ */
+const PLACEHOLDERS: Partial<Record<Column['kind'], string>> = { json: '?::jsonb', bytes: "decode(?, 'base64')" }
+
 function toSql(column: Column, value: unknown): unknown {
   if (value === null) return null
+  if (column.kind === 'bytes') return (Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array)).toString('base64')
   return column.kind === 'json' ? JSON.stringify(value) : value
 }
 
