@@ -216,4 +216,3 @@ function drainOnClose(app: FastifyInstance): void {
     done()
   })
 }
-

@@ -15,7 +15,7 @@ export interface JournalRecord {
    * journal (used when `body` is not set): a request that ends tied to no customer has only the
    * part the journal keeps of it masked, so a stranger's megabytes cost no masking work.
    */
-  unmasked?: { bytes: Buffer; mask(bytes: Buffer): Buffer }
+  unmasked?: UnmaskedBody
   /** The Content-Type of `body` when it is not the request's own (the cXML part of a multipart request). */
   contentType?: string
   sessionId?: string
@@ -28,6 +28,12 @@ export interface JournalRecord {
   plan?: WritePlan
   /** The route already wrote the journal row together with its decision (commitAnswer). */
   written?: boolean
+}
+
+/** Request bytes not masked yet, and the masking that reads them as their parser does. */
+export interface UnmaskedBody {
+  bytes: Buffer
+  mask(bytes: Buffer): Buffer
 }
 
 /** An answer as it will leave: what the journal keeps of it. */
@@ -132,7 +138,7 @@ function journalRow(request: FastifyRequest, reply: FastifyReply, record: Journa
   // A setup answer carries the live start link: the journal is support-readable, so it is masked.
   const response = answer.body === null ? null : redactStartLinks(answer.body)
   // JSON bodies are journaled as received, even when validation refused them.
-  const body = record.body ?? (record.unmasked ? maskedForJournal(record, record.unmasked)
+  const body = record.body ?? (record.unmasked ? record.unmasked.mask(kept(record, record.unmasked.bytes))
     : request.body !== undefined && !Buffer.isBuffer(request.body) ? Buffer.from(JSON.stringify(request.body)) : undefined)
   // The bytes actually received, not the client's Content-Length (which may lie or overflow).
   const rawLength = Buffer.isBuffer(request.body) ? request.body.length : body?.length ?? 0
@@ -151,7 +157,7 @@ function journalRow(request: FastifyRequest, reply: FastifyReply, record: Journa
     outcome: record.outcome ?? (status < 400 ? 'ok' : status >= 500 ? 'error' : 'refused'),
     errorCode: record.errorCode ?? null,
     contentType: (record.contentType ?? request.headers['content-type'])?.slice(0, 200) ?? null,
-    requestBody: body && record.customerId == null && body.length > MAX_STORED_STRANGER_BODY ? body.subarray(0, MAX_STORED_STRANGER_BODY) : body ?? null,
+    requestBody: body ? kept(record, body) : null,
     requestSize: rawLength,
     responseContentType: answer.contentType?.slice(0, 200) || null,
     responseBody: response && response.length > MAX_STORED_RESPONSE ? response.slice(0, MAX_STORED_RESPONSE) : response,
@@ -161,14 +167,14 @@ function journalRow(request: FastifyRequest, reply: FastifyReply, record: Journa
 }
 
 /**
- * Cutting before masking is safe: the masking hides a secret whose closing tag was cut off up to
- * the end of the text (src/protocols/cxml/redact.ts), and a secret that starts after the cut is
- * not kept at all.
+ * What the journal keeps of request bytes: all of them, or the first 64 KiB of a request tied to
+ * no customer. Unmasked bytes are cut before they are masked, which is safe: the masking hides a
+ * secret whose closing tag was cut off up to the end of the text (src/protocols/cxml/redact.ts),
+ * and a secret that starts after the cut is not kept at all. Masked bytes are cut again (a mask
+ * may be longer than the secret it hides).
  */
-function maskedForJournal(record: JournalRecord, unmasked: { bytes: Buffer; mask(bytes: Buffer): Buffer }): Buffer {
-  const { bytes, mask } = unmasked
-  return mask(record.customerId == null && bytes.length > MAX_STORED_STRANGER_BODY ? bytes.subarray(0, MAX_STORED_STRANGER_BODY) : bytes)
-}
+const kept = (record: JournalRecord, bytes: Buffer): Buffer =>
+  record.customerId == null && bytes.length > MAX_STORED_STRANGER_BODY ? bytes.subarray(0, MAX_STORED_STRANGER_BODY) : bytes
 
 /** Start links, cart re-send links and OCI passwords are credentials: never stored or logged in full. */
 const START_LINK = /(\/punchout\/(?:start|resend)\/)[^/?#<"'\s]+/g
